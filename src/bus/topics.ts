@@ -1,0 +1,193 @@
+/**
+ * The typed topic map of the event bus: topic name → payload type, and for each topic its priority,
+ * delivery policy and how it is written to the event log.
+ *
+ * Clock: every `tNs` is on the runtime clock (monotonic ns since the runtime started; virtual in replay
+ * with `--speed 0`). Frames: see `ARCHITECTURE.md#conventions` (quaternions Hamilton `[w, x, y, z]`,
+ * `q_world_body` rotates body-frame vectors into the gravity-aligned, z-up world frame).
+ */
+import type { CameraFrame, CameraRole, DeviceKind } from '../../hal/types.js';
+import type { DeliveryPolicy, Priority } from './policy.js';
+
+/** Runtime-clock time, ns since runtime start. */
+export type RuntimeNs = number;
+
+export interface CameraFrameEvent {
+  readonly deviceId: string;
+  readonly role: CameraRole;
+  readonly tNs: RuntimeNs;
+  readonly frame: CameraFrame;
+}
+
+/** IMU samples since the last tick, structure of arrays; `gyroRadps`/`accelMps2` are xyz interleaved. */
+export interface ImuSamplesEvent {
+  readonly deviceId: string;
+  readonly count: number;
+  readonly tNs: Float64Array;
+  readonly gyroRadps: Float64Array;
+  readonly accelMps2: Float64Array;
+  /** µT, xyz interleaved, when the IMU has a magnetometer. */
+  readonly magUt?: Float64Array;
+}
+
+export interface AudioChunkEvent {
+  readonly deviceId: string;
+  /** Time of the first sample. */
+  readonly tNs: RuntimeNs;
+  readonly sampleRateHz: number;
+  readonly channels: number;
+  readonly samples: Float32Array;
+  /** Level of the chunk, dB relative to full scale (−∞ for silence, reported as −120). */
+  readonly rmsDbfs: number;
+}
+
+export interface ThermalReadingEvent {
+  readonly deviceId: string;
+  readonly zone: string;
+  readonly tNs: RuntimeNs;
+  readonly tempC: number;
+}
+
+export interface PowerStateEvent {
+  readonly deviceId: string;
+  readonly tNs: RuntimeNs;
+  readonly batteryPercent?: number;
+  readonly voltageV?: number;
+  readonly powerW?: number;
+  readonly charging?: boolean;
+}
+
+export type DeviceState = 'open' | 'ended' | 'failed';
+
+export interface DeviceStateEvent {
+  readonly deviceId: string;
+  readonly kind: DeviceKind;
+  readonly tNs: RuntimeNs;
+  readonly state: DeviceState;
+  readonly message?: string;
+}
+
+/** A sample the hardware layer could not use; the device went on. */
+export interface SampleSkippedEvent {
+  readonly deviceId: string;
+  readonly tNs: RuntimeNs;
+  readonly message: string;
+}
+
+export interface PoseEvent {
+  readonly tNs: RuntimeNs;
+  readonly source: 'ahrs';
+  /** Orientation of the body (IMU) frame in the world frame, Hamilton `[w, x, y, z]`. */
+  readonly q_world_body: readonly [number, number, number, number];
+}
+
+export interface Detection {
+  readonly classId: number;
+  readonly label: string;
+  /** objectness × class probability, 0–1. */
+  readonly score: number;
+  /** `[x1, y1, x2, y2]` in source-image pixels. */
+  readonly boxPx: readonly [number, number, number, number];
+}
+
+export interface ObjectsDetectedEvent {
+  readonly deviceId: string;
+  readonly frameSeq: number;
+  /** Capture time of the frame the detections belong to. */
+  readonly tNs: RuntimeNs;
+  readonly model: string;
+  readonly objects: readonly Detection[];
+}
+
+export type PowerProfile = 'full' | 'balanced' | 'saver' | 'critical';
+
+export interface ResourcesChangedEvent {
+  readonly tNs: RuntimeNs;
+  readonly profile: PowerProfile;
+  readonly previous: PowerProfile | null;
+  readonly reason: string;
+  readonly tempC?: number;
+  readonly batteryPercent?: number;
+}
+
+/** The HUD scene as data (layer 7): what the HUD page draws. */
+export interface HudScene {
+  readonly tNs: RuntimeNs;
+  readonly world?: {
+    readonly deviceId: string;
+    readonly frameSeq: number;
+    readonly widthPx: number;
+    readonly heightPx: number;
+  };
+  readonly detections?: { readonly frameSeq: number; readonly objects: readonly Detection[] };
+  readonly attitude?: { readonly rollDeg: number; readonly pitchDeg: number; readonly yawDeg: number };
+  readonly thermal?: { readonly tempC: number; readonly zone: string };
+  readonly battery?: { readonly percent?: number; readonly voltageV?: number; readonly charging?: boolean };
+  readonly profile?: PowerProfile;
+  readonly micLevelDbfs?: number;
+}
+
+/** Topic name → payload type. */
+export interface TopicMap {
+  'camera.frame': CameraFrameEvent;
+  'imu.samples': ImuSamplesEvent;
+  'audio.chunk': AudioChunkEvent;
+  'thermal.reading': ThermalReadingEvent;
+  'power.state': PowerStateEvent;
+  'device.state': DeviceStateEvent;
+  'device.sample_skipped': SampleSkippedEvent;
+  'pose.updated': PoseEvent;
+  'objects.detected': ObjectsDetectedEvent;
+  'resources.changed': ResourcesChangedEvent;
+  'ui.hud': HudScene;
+}
+
+export type TopicName = keyof TopicMap;
+
+/** A topic's delivery settings and its event-log form. */
+export interface TopicSpec<P> {
+  readonly priority: Priority;
+  readonly policy: DeliveryPolicy<P>;
+  /** The JSON-able form written to the event log (defaults to the payload, typed arrays as arrays). */
+  readonly toLog?: (payload: P) => unknown;
+}
+
+export type TopicSpecs = { readonly [K in TopicName]: TopicSpec<TopicMap[K]> };
+
+const byDevice = (p: { deviceId: string }): string => p.deviceId;
+
+/**
+ * Settings per topic. High-rate sensor streams keep the latest (frames) or a bounded queue that drops
+ * the oldest (IMU, audio: a consumer wants every sample but must not fall arbitrarily behind); state
+ * changes and commands are lossless.
+ */
+export const TOPICS: TopicSpecs = Object.freeze({
+  'camera.frame': {
+    priority: 'high',
+    policy: { kind: 'latest', key: byDevice },
+    toLog: (p) => ({
+      deviceId: p.deviceId,
+      role: p.role,
+      tNs: p.tNs,
+      seq: p.frame.seq,
+      widthPx: p.frame.widthPx,
+      heightPx: p.frame.heightPx,
+      format: p.frame.format,
+      bytes: p.frame.data.byteLength,
+    }),
+  },
+  'imu.samples': { priority: 'high', policy: { kind: 'queue', capacity: 512 } },
+  'audio.chunk': {
+    priority: 'normal',
+    policy: { kind: 'queue', capacity: 64 },
+    toLog: (p) => ({ deviceId: p.deviceId, tNs: p.tNs, n: p.samples.length, rmsDbfs: p.rmsDbfs }),
+  },
+  'thermal.reading': { priority: 'normal', policy: { kind: 'latest', key: byDevice } },
+  'power.state': { priority: 'normal', policy: { kind: 'latest', key: byDevice } },
+  'device.state': { priority: 'critical', policy: { kind: 'lossless' } },
+  'device.sample_skipped': { priority: 'normal', policy: { kind: 'lossless' } },
+  'pose.updated': { priority: 'high', policy: { kind: 'latest' } },
+  'objects.detected': { priority: 'normal', policy: { kind: 'queue', capacity: 16 } },
+  'resources.changed': { priority: 'critical', policy: { kind: 'lossless' } },
+  'ui.hud': { priority: 'low', policy: { kind: 'latest' } },
+} satisfies TopicSpecs);
