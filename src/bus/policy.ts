@@ -34,7 +34,7 @@ export type DeliveryPolicy<T = unknown> =
  * reported through `onDrop(count)` as they are discarded, so a consumer's losses are counted even if it
  * never drains again.
  *
- * Errors: throws `RangeError` at subscription for a `queue` capacity that is not a positive integer.
+ * Errors: throws `RangeError` (when called) for a `queue` capacity that is not a positive integer.
  * Completes when `source` completes (values still held are emitted first).
  */
 export function deliverOnDrain<T>(
@@ -42,6 +42,7 @@ export function deliverOnDrain<T>(
   policy: DeliveryPolicy<T>,
   onDrop: (count: number) => void = () => undefined,
 ): OperatorFunction<T, T[]> {
+  validatePolicy(policy);
   return (source) =>
     new Observable<T[]>((subscriber) => {
       const held = makeHolder(policy, onDrop);
@@ -65,6 +66,13 @@ export function deliverOnDrain<T>(
     });
 }
 
+/** Throws `RangeError` naming the field when a policy cannot be applied. */
+export function validatePolicy(policy: DeliveryPolicy<never>): void {
+  if (policy.kind === 'queue' && (!Number.isInteger(policy.capacity) || policy.capacity < 1)) {
+    throw new RangeError(`"capacity" must be a positive integer, got ${String(policy.capacity)}`);
+  }
+}
+
 interface Holder<T> {
   put(value: T): void;
   take(): T[];
@@ -75,9 +83,6 @@ function makeHolder<T>(policy: DeliveryPolicy<T>, onDrop: (count: number) => voi
     case 'latest':
       return latestHolder(policy.key, onDrop);
     case 'queue':
-      if (!Number.isInteger(policy.capacity) || policy.capacity < 1) {
-        throw new RangeError(`"capacity" must be a positive integer, got ${String(policy.capacity)}`);
-      }
       return queueHolder(policy.capacity, onDrop);
     case 'lossless':
       return queueHolder(Number.POSITIVE_INFINITY, onDrop);

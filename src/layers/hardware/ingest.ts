@@ -1,0 +1,207 @@
+/**
+ * Device ingest: the I/O edge of layer 1. One reader per device pulls samples (`device.read()`), stamps
+ * them on the runtime clock (`toRuntimeNs`) and buffers them until the tick loop takes the ones that are
+ * due. Replay devices are read ahead up to a bounded buffer; in virtual-clock replay `ready(t)` makes the
+ * readers go at least one sample past `t`, so a tick sees exactly the samples stamped at or before it.
+ *
+ * Bad input never stops the other devices: a `SampleError` becomes a `skipped` item and the reader goes
+ * on; any other error from a device becomes a `failed` state item and ends that device only.
+ */
+import {
+  SampleError,
+  type AudioChunk,
+  type AudioInfo,
+  type AnyDevice,
+  type CameraFrame,
+  type CameraInfo,
+  type DeviceInfo,
+  type DeviceKind,
+  type ImuInfo,
+  type ImuSample,
+  type PowerInfo,
+  type PowerReading,
+  type ThermalInfo,
+  type ThermalReading,
+} from '../../../hal/types.js';
+import type { DeviceState } from '../../bus/topics.js';
+import type { EdgeSource } from '../../tick/loop.js';
+import { errorMessage } from '../../tick/work.js';
+
+export type SampleItem =
+  | { readonly type: 'sample'; readonly kind: 'camera'; readonly info: CameraInfo; readonly tNs: number; readonly sample: CameraFrame }
+  | { readonly type: 'sample'; readonly kind: 'imu'; readonly info: ImuInfo; readonly tNs: number; readonly sample: ImuSample }
+  | { readonly type: 'sample'; readonly kind: 'audio'; readonly info: AudioInfo; readonly tNs: number; readonly sample: AudioChunk }
+  | { readonly type: 'sample'; readonly kind: 'thermal'; readonly info: ThermalInfo; readonly tNs: number; readonly sample: ThermalReading }
+  | { readonly type: 'sample'; readonly kind: 'power'; readonly info: PowerInfo; readonly tNs: number; readonly sample: PowerReading };
+
+export interface SkippedItem {
+  readonly type: 'skipped';
+  readonly kind: DeviceKind;
+  readonly info: DeviceInfo;
+  readonly tNs: number;
+  readonly message: string;
+}
+
+export interface StateItem {
+  readonly type: 'state';
+  readonly kind: DeviceKind;
+  readonly info: DeviceInfo;
+  readonly tNs: number;
+  readonly state: DeviceState;
+  readonly message?: string;
+}
+
+export type IngestItem = SampleItem | SkippedItem | StateItem;
+
+export interface IngestDevice {
+  /** An opened device. */
+  readonly device: AnyDevice;
+  /** Device clock → runtime clock, ns. */
+  readonly toRuntimeNs: (deviceTimeNs: bigint) => number;
+}
+
+/** Read-ahead per device kind, in samples (frames are large; IMU samples small and many). */
+const CAPACITY: Readonly<Record<DeviceKind, number>> = { camera: 8, imu: 4096, audio: 128, thermal: 64, power: 64 };
+
+interface Reader {
+  readonly index: number;
+  readonly entry: IngestDevice;
+  readonly items: IngestItem[];
+  /** Runtime time of the newest item read, ns. */
+  watermarkNs: number;
+  ended: boolean;
+  wake: (() => void) | null;
+}
+
+export class DeviceIngest implements EdgeSource<IngestItem> {
+  private readonly readers: Reader[];
+  private readonly changed = new Set<() => void>();
+  private demandNs = Number.NEGATIVE_INFINITY;
+  private closed = false;
+  private started = false;
+
+  /**
+   * @param devices opened devices, in a fixed order (the order breaks ties between equal timestamps).
+   * @param failed devices that could not be opened: reported once as `failed` at time 0.
+   */
+  constructor(
+    devices: readonly IngestDevice[],
+    failed: readonly { readonly info: DeviceInfo; readonly message: string }[] = [],
+  ) {
+    this.readers = devices.map((entry, index) => ({
+      index,
+      entry,
+      items: [{ type: 'state', kind: entry.device.info.kind, info: entry.device.info, tNs: 0, state: 'open' }],
+      watermarkNs: Number.NEGATIVE_INFINITY,
+      ended: false,
+      wake: null,
+    }));
+    if (failed.length > 0) {
+      const items: IngestItem[] = failed.map((f) => ({ type: 'state', kind: f.info.kind, info: f.info, tNs: 0, state: 'failed', message: f.message }));
+      this.readers.push({ index: this.readers.length, entry: deadEntry(failed[0]?.info as DeviceInfo), items, watermarkNs: Infinity, ended: true, wake: null });
+    }
+  }
+
+  /** Start the readers (once). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const r of this.readers) if (!r.ended) void this.pump(r);
+  }
+
+  take(tNs: number): IngestItem[] {
+    const out: { item: IngestItem; index: number }[] = [];
+    for (const r of this.readers) {
+      let n = 0;
+      while (n < r.items.length && (r.items[n] as IngestItem).tNs <= tNs) n += 1;
+      if (n === 0) continue;
+      for (const item of r.items.splice(0, n)) out.push({ item, index: r.index });
+      r.wake?.();
+    }
+    if (out.length > 1) out.sort((a, b) => a.item.tNs - b.item.tNs || a.index - b.index);
+    return out.map((o) => o.item);
+  }
+
+  async ready(tNs: number): Promise<void> {
+    this.start();
+    if (tNs > this.demandNs) {
+      this.demandNs = tNs;
+      for (const r of this.readers) r.wake?.();
+    }
+    while (!this.readers.every((r) => r.ended || r.watermarkNs > tNs)) {
+      await new Promise<void>((resolve) => this.changed.add(resolve));
+    }
+  }
+
+  get exhausted(): boolean {
+    return this.readers.every((r) => r.ended && r.items.length === 0);
+  }
+
+  /** Stop reading and close every device (errors on close are ignored: the session is over). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const r of this.readers) r.wake?.();
+    await Promise.all(this.readers.map((r) => r.entry.device.close().catch(() => undefined)));
+  }
+
+  private async pump(r: Reader): Promise<void> {
+    const { device, toRuntimeNs } = r.entry;
+    const { info } = device;
+    const capacity = CAPACITY[info.kind];
+    while (!this.closed) {
+      if (r.items.length >= capacity && r.watermarkNs > this.demandNs) {
+        await new Promise<void>((resolve) => (r.wake = resolve));
+        r.wake = null;
+        continue;
+      }
+      let sample: Awaited<ReturnType<AnyDevice['read']>>;
+      try {
+        sample = await device.read();
+      } catch (err) {
+        if (err instanceof SampleError) {
+          this.push(r, { type: 'skipped', kind: info.kind, info, tNs: Math.max(r.watermarkNs, 0), message: err.message });
+          continue;
+        }
+        this.end(r, 'failed', `${info.id}: ${errorMessage(err)}`);
+        return;
+      }
+      if (sample === null) {
+        this.end(r, 'ended');
+        return;
+      }
+      const tNs = toRuntimeNs(sample.deviceTimeNs);
+      if (!Number.isFinite(tNs) || tNs < r.watermarkNs) {
+        const why = `timestamp ${sample.deviceTimeNs} ns goes back (runtime ${tNs} ns < ${r.watermarkNs} ns)`;
+        this.push(r, { type: 'skipped', kind: info.kind, info, tNs: Math.max(r.watermarkNs, 0), message: `${info.id}: ${why}` });
+        continue;
+      }
+      r.watermarkNs = tNs;
+      this.push(r, { type: 'sample', kind: info.kind, info, tNs, sample } as SampleItem);
+    }
+  }
+
+  private push(r: Reader, item: IngestItem): void {
+    r.items.push(item);
+    this.notify();
+  }
+
+  private end(r: Reader, state: DeviceState, message?: string): void {
+    const { info } = r.entry.device;
+    const tNs = Math.max(r.watermarkNs, 0);
+    r.items.push(message === undefined ? { type: 'state', kind: info.kind, info, tNs, state } : { type: 'state', kind: info.kind, info, tNs, state, message });
+    r.ended = true;
+    this.notify();
+  }
+
+  private notify(): void {
+    const waiters = [...this.changed];
+    this.changed.clear();
+    for (const w of waiters) w();
+  }
+}
+
+/** Stand-in entry for the reader that only reports devices that failed to open. */
+function deadEntry(info: DeviceInfo): IngestDevice {
+  const device = { info, open: async () => undefined, read: async () => null, close: async () => undefined };
+  return { device: device as unknown as AnyDevice, toRuntimeNs: () => 0 };
+}
