@@ -1,0 +1,45 @@
+#!/bin/sh
+# Kāraṇa Edge set-up for a fresh Debian/Ubuntu machine.
+#
+#   ./setup.sh            system packages (below) when missing, then `npm ci` (which builds the Rust core,
+#                         the C addon and the TypeScript)
+#   ./setup.sh --system   only the system packages (what `npm test` and .ci/run call first)
+#
+# The default `karana run` needs nothing beyond npm: the sample session's frames are PNG/JPEG files that
+# sharp decodes. The system packages serve the features that need them:
+#   ffmpeg    video files as camera input (`karana detect video.mp4`, manifest `video-camera` devices)
+#   chromium  the HUD's end-to-end tests (Playwright drives Debian's Chromium; it cannot download its own)
+#   python3, make, g++   node-gyp, for the C addon (binding.gyp)
+# The Rust toolchain (cargo ≥ 1.80, for napi-rs) comes from rustup, not from Debian.
+set -eu
+
+need=""
+command -v ffmpeg >/dev/null 2>&1 || need="$need ffmpeg"
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v python3 >/dev/null 2>&1 || need="$need python3"
+command -v make >/dev/null 2>&1 || need="$need make"
+command -v g++ >/dev/null 2>&1 || need="$need g++"
+
+if [ -n "$need" ]; then
+  echo "setup: installing Debian packages:$need"
+  if [ "$(id -u)" = 0 ]; then
+    SUDO=""
+  elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+  else
+    echo "setup: need root (or sudo) to run: apt-get install -y$need" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  # shellcheck disable=SC2086
+  $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: cargo not found: install Rust with rustup (https://rustup.rs), then run this again" >&2
+  exit 1
+fi
+
+[ "${1:-}" = "--system" ] && exit 0
+npm ci
