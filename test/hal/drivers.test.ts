@@ -1,0 +1,36 @@
+/** The driver table: names, kinds and clocks, and that each entry builds the device it announces. */
+import { describe, expect, it } from 'vitest';
+import { DRIVERS, GROUNDTRUTH_DRIVERS, driverKinds, findDriver, unknownDriverMessage } from '../../hal/drivers.js';
+import type { DeviceConfig } from '../../hal/drivers.js';
+
+describe('driver table', () => {
+  it('lists each mock driver once, with the kinds and clock of its recordings', () => {
+    expect(DRIVERS.map((d) => [d.name, driverKinds(d), d.clock, d.windowed])).toEqual([
+      ['csv-trace', ['thermal', 'power'], 'relative', false],
+      ['euroc-camera', ['camera'], 'absolute', true],
+      ['euroc-imu', ['imu'], 'absolute', true],
+      ['video-camera', ['camera'], 'relative', false],
+      ['wav-audio', ['audio'], 'relative', false],
+    ]);
+    expect(GROUNDTRUTH_DRIVERS.map((d) => [d.name, d.clock])).toEqual([['euroc-groundtruth', 'absolute']]);
+  });
+
+  it('creates, for every driver and kind, an unopened device of that kind and driver', () => {
+    const options: Readonly<Record<string, Record<string, unknown>>> = {
+      thermal: { time: { column: 0, unit: 's' }, values: { tempC: { column: 2 } } },
+      power: { time: { column: 0, unit: 's' }, values: { voltageV: { column: 1, scale: 0.001 } } },
+    };
+    for (const entry of DRIVERS) {
+      for (const kind of driverKinds(entry)) {
+        const config: DeviceConfig = { id: 'd', kind, driver: entry.name, path: 'x', offsetS: 0, options: options[kind] ?? {} };
+        const device = entry.create(config, { baseDir: '/recordings' });
+        expect(device.info).toMatchObject({ id: 'd', kind, driver: entry.name, replay: true, source: '/recordings/x' });
+      }
+    }
+  });
+
+  it('names an unknown driver and lists the known ones', () => {
+    expect(findDriver('v4l3')).toBeUndefined();
+    expect(unknownDriverMessage('v4l3')).toBe('unknown driver "v4l3" (known: csv-trace, euroc-camera, euroc-imu, video-camera, wav-audio)');
+  });
+});
