@@ -14,7 +14,7 @@
 import { Subject, asapScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { LatencyHistogram, type LatencySummary } from '../metrics/histogram.js';
 import { Inbox } from './inbox.js';
-import { PRIORITIES, PRIORITY_RANK, type DeliveryPolicy, type Priority } from './policy.js';
+import { PRIORITIES, PRIORITY_RANK, type DeliveryPolicy, type DropReason, type Priority } from './policy.js';
 import { TOPICS, type TopicMap, type TopicName, type TopicSpecs } from './topics.js';
 
 /** An event as delivered: topic, bus-wide sequence number, publication time (bus clock, ns), payload. */
@@ -36,8 +36,10 @@ export interface TopicStats {
   readonly published: number;
   /** Events handed to consumers (inbox drains). */
   readonly delivered: number;
-  /** Events discarded by a consumer's delivery policy. */
+  /** Events a full `queue` pushed out before a consumer took them (lost data). */
   readonly dropped: number;
+  /** Events a `latest` consumer never saw because a newer one replaced them (by design). */
+  readonly superseded: number;
   /** Publication → consumption (inbox drain), bus clock. */
   readonly latency: LatencySummary;
 }
@@ -55,6 +57,7 @@ class TopicState {
   published = 0;
   delivered = 0;
   dropped = 0;
+  superseded = 0;
   readonly latency = new LatencyHistogram();
 }
 
@@ -149,8 +152,10 @@ export class Bus {
   }
 
   /** @internal */
-  recordDrop(topic: TopicName, count: number): void {
-    this.state(topic).dropped += count;
+  recordDrop(topic: TopicName, count: number, reason: DropReason): void {
+    const s = this.state(topic);
+    if (reason === 'overflow') s.dropped += count;
+    else s.superseded += count;
   }
 
   stats(): TopicStats[] {
@@ -160,6 +165,7 @@ export class Bus {
       published: s.published,
       delivered: s.delivered,
       dropped: s.dropped,
+      superseded: s.superseded,
       latency: s.latency.summary(),
     }));
   }

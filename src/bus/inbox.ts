@@ -21,7 +21,7 @@ export class Inbox {
     for (const topic of topics) {
       const policy = envelopePolicy(policies[topic] ?? bus.spec(topic).policy);
       const sub = (bus.observe(topic) as unknown as Observable<AnyEnvelope>)
-        .pipe(deliverOnDrain(this.drain$, policy, (n) => bus.recordDrop(topic, n)))
+        .pipe(deliverOnDrain(this.drain$, policy, (n, reason) => bus.recordDrop(topic, n, reason)))
         .subscribe((envelopes) => {
           for (const e of envelopes) this.batch.push(e);
         });

@@ -31,8 +31,9 @@ export type DeliveryPolicy<T = unknown> =
 /**
  * Buffers `source` values under `policy` and, each time `drain$` emits, emits the values held since the
  * previous drain, oldest first (an empty array when there are none). Values a policy discards are
- * reported through `onDrop(count)` as they are discarded, so a consumer's losses are counted even if it
- * never drains again.
+ * reported through `onDrop(count, reason)` as they are discarded — `superseded` when a newer value of the
+ * same key replaced it (`latest`), `overflow` when a full queue pushed it out — so a consumer's losses
+ * are counted even if it never drains again.
  *
  * Errors: throws `RangeError` (when called) for a `queue` capacity that is not a positive integer.
  * Completes when `source` completes (values still held are emitted first).
@@ -40,7 +41,7 @@ export type DeliveryPolicy<T = unknown> =
 export function deliverOnDrain<T>(
   drain$: Observable<unknown>,
   policy: DeliveryPolicy<T>,
-  onDrop: (count: number) => void = () => undefined,
+  onDrop: (count: number, reason: DropReason) => void = () => undefined,
 ): OperatorFunction<T, T[]> {
   validatePolicy(policy);
   return (source) =>
@@ -66,6 +67,9 @@ export function deliverOnDrain<T>(
     });
 }
 
+/** Why a value never reached its consumer. */
+export type DropReason = 'superseded' | 'overflow';
+
 /** Throws `RangeError` naming the field when a policy cannot be applied. */
 export function validatePolicy(policy: DeliveryPolicy<never>): void {
   if (policy.kind === 'queue' && (!Number.isInteger(policy.capacity) || policy.capacity < 1)) {
@@ -78,7 +82,7 @@ interface Holder<T> {
   take(): T[];
 }
 
-function makeHolder<T>(policy: DeliveryPolicy<T>, onDrop: (count: number) => void): Holder<T> {
+function makeHolder<T>(policy: DeliveryPolicy<T>, onDrop: (count: number, reason: DropReason) => void): Holder<T> {
   switch (policy.kind) {
     case 'latest':
       return latestHolder(policy.key, onDrop);
@@ -89,7 +93,7 @@ function makeHolder<T>(policy: DeliveryPolicy<T>, onDrop: (count: number) => voi
   }
 }
 
-function latestHolder<T>(key: ((value: T) => string) | undefined, onDrop: (count: number) => void): Holder<T> {
+function latestHolder<T>(key: ((value: T) => string) | undefined, onDrop: (count: number, reason: DropReason) => void): Holder<T> {
   // Insertion order of a Map is the order in which keys first appeared since the last take.
   let byKey = new Map<string, T>();
   return {
@@ -97,7 +101,7 @@ function latestHolder<T>(key: ((value: T) => string) | undefined, onDrop: (count
       const k = key === undefined ? '' : key(value);
       if (byKey.has(k)) {
         byKey.delete(k); // re-insert so the batch stays in publication order
-        onDrop(1);
+        onDrop(1, 'superseded');
       }
       byKey.set(k, value);
     },
@@ -109,7 +113,7 @@ function latestHolder<T>(key: ((value: T) => string) | undefined, onDrop: (count
   };
 }
 
-function queueHolder<T>(capacity: number, onDrop: (count: number) => void): Holder<T> {
+function queueHolder<T>(capacity: number, onDrop: (count: number, reason: DropReason) => void): Holder<T> {
   let items: T[] = [];
   let head = 0;
   return {
@@ -117,7 +121,7 @@ function queueHolder<T>(capacity: number, onDrop: (count: number) => void): Hold
       items.push(value);
       if (items.length - head > capacity) {
         head += 1;
-        onDrop(1);
+        onDrop(1, 'overflow');
         if (head > 1024 && head * 2 > items.length) {
           items = items.slice(head);
           head = 0;

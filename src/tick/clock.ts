@@ -34,14 +34,16 @@ export class ScaledClock implements RuntimeClock {
 
   /**
    * @param speed runtime seconds per host second, > 0.
+   * @param leadNs runtime 0 is this far in the host future (time to start the tick thread), ns.
    * @param hostNowNs host monotonic clock (injectable for tests).
    */
   constructor(
     readonly speed = 1,
+    leadNs = 0,
     private readonly hostNowNs: () => bigint = process.hrtime.bigint,
   ) {
     if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`"speed" must be a positive number, got ${speed}`);
-    this.originHostNs = hostNowNs();
+    this.originHostNs = hostNowNs() + BigInt(Math.round(leadNs));
   }
 
   nowNs(): number {

@@ -36,7 +36,8 @@ export interface TickInfo {
 
 /** Fires ticks on absolute host-clock deadlines `startHostNs + k·periodHostNs`, skipping ticks it is late for. */
 export interface TickTimer {
-  start(periodHostNs: number, startHostNs: bigint, onTick: (info: TickInfo) => void): void;
+  /** Resolves once ticking has started; rejects when it cannot start (e.g. real-time priority refused). */
+  start(periodHostNs: number, startHostNs: bigint, onTick: (info: TickInfo) => void): Promise<void>;
   stop(): Promise<void>;
   /** Ticks the timer skipped because the consumer was more than a period late. */
   skipped(): number;
@@ -202,9 +203,9 @@ export class TickLoop {
   private runReal(clock: ScaledClock): Promise<void> {
     const timer = this.options.timer;
     if (timer === undefined) return Promise.reject(new Error('a real-clock tick loop needs a "timer"'));
-    return new Promise<void>((resolve) => {
+    return new Promise<void>((resolve, reject) => {
       let stopping = false;
-      timer.start(this.periodNs / clock.speed, clock.originHostNs, (info) => {
+      const started = timer.start(this.periodNs / clock.speed, clock.originHostNs, (info) => {
         if (stopping) return;
         this.tick = info.tick;
         const tNs = info.tick * this.periodNs;
@@ -216,6 +217,7 @@ export class TickLoop {
         this.lateness.record(info.lateByNs);
         this.runTick(tNs);
       });
+      started.catch(reject);
     });
   }
 

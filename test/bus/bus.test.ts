@@ -49,7 +49,7 @@ describe('Bus', () => {
     expect(batch.filter((e) => e.topic === 'thermal.reading').map((e) => (e.payload as ThermalReadingEvent).tempC)).toEqual([51, 60]);
     expect(inbox.drain()).toEqual([]);
     const stats = Object.fromEntries(bus.stats().map((s) => [s.topic, s]));
-    expect(stats['thermal.reading']).toMatchObject({ published: 3, delivered: 2, dropped: 1 });
+    expect(stats['thermal.reading']).toMatchObject({ published: 3, delivered: 2, dropped: 0, superseded: 1 });
     expect(stats['resources.changed']).toMatchObject({ published: 2, delivered: 2, dropped: 0 });
   });
 

@@ -169,7 +169,7 @@ describe('TickLoop (real clock)', () => {
     const fired: TickInfo[] = [{ tick: 0, lateByNs: 10_000 }, { tick: 1, lateByNs: 20_000 }, { tick: 3, lateByNs: 30_000 }, { tick: 5, lateByNs: 0 }];
     let stopped = false;
     const timer: TickTimer = {
-      start: (_period, _start, onTick) => {
+      start: async (_period, _start, onTick) => {
         for (const f of fired) onTick(f);
       },
       stop: async () => {

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * `karana`: the Kāraṇa Edge command line (commander).
+ *   karana run [--session PATH] [--speed X] [--no-hud] [--port N] [--report FILE.json] [--event-log FILE]
+ *   karana detect FILE [--json]
+ *   karana bench [NAME…] [--json] [--quick]
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runBenchCommand, listSuites } from './bench.js';
+import { detectCommand } from './detect.js';
+import { runCommand } from './run.js';
+
+function number(name: string, min: number, max = Number.POSITIVE_INFINITY): (value: string) => number {
+  return (value) => {
+    const v = Number(value);
+    if (!Number.isFinite(v) || v < min || v > max) throw new InvalidArgumentError(`"${name}" must be a number in [${min}, ${max}], got "${value}"`);
+    return v;
+  };
+}
+
+const program = new Command()
+  .name('karana')
+  .description('Kāraṇa Edge: a runtime for AR glasses dev kits')
+  .showHelpAfterError();
+
+program
+  .command('run')
+  .description('run the runtime on a session (default: the bundled sample of real recordings)')
+  .option('--session <path>', 'a session.toml manifest, or a EuRoC/ASL folder (containing mav0/)')
+  .option('--speed <x>', 'replay speed: 1 = recorded timing, 0 = as fast as possible (virtual clock, deterministic)', number('speed', 0, 1000), 1)
+  .option('--no-hud', 'do not serve the HUD page')
+  .option('--port <n>', 'HUD port (0: any free port)', number('port', 0, 65535), 8790)
+  .option('--host <addr>', 'HUD interface', '127.0.0.1')
+  .option('--report <file>', 'write the summary as JSON')
+  .option('--event-log <file>', 'write every bus event as JSON lines')
+  .option('--tick-hz <n>', 'tick rate, Hz', number('tick-hz', 1, 10_000), 1000)
+  .option('--no-detect', 'no object detection')
+  .addOption(new Option('--rt-priority <n>', 'SCHED_FIFO priority for the tick thread (needs CAP_SYS_NICE)').argParser(number('rt-priority', 0, 99)).default(0))
+  .option('--quiet', 'no status line or summary (use with --report)')
+  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; quiet?: boolean }) => {
+    await runCommand({ ...o, quiet: o.quiet === true });
+  });
+
+program
+  .command('detect')
+  .description('object detection (YOLOX-Nano) on an image or a video file')
+  .argument('<file>', 'image (PNG, JPEG, WebP…) or video (needs ffmpeg)')
+  .option('--json', 'one JSON object per frame')
+  .option('--score <s>', 'score threshold', number('score', 0, 1), 0.3)
+  .option('--every <n>', 'video: every n-th frame', number('every', 1), 1)
+  .option('--max-frames <n>', 'video: stop after n frames (0: all)', number('max-frames', 0), 0)
+  .action(async (file: string, o: { json?: boolean; score: number; every: number; maxFrames: number }) => {
+    await detectCommand(file, { json: o.json === true, scoreThreshold: o.score, every: o.every, maxFrames: o.maxFrames });
+  });
+
+program
+  .command('bench')
+  .description(`run benchmarks on this machine (suites: ${listSuites().join(', ') || 'none built'})`)
+  .argument('[names...]', 'suites to run (default: all)')
+  .option('--json', 'print the results as JSON')
+  .option('--quick', 'shorter runs')
+  .action(async (names: string[], o: { json?: boolean; quick?: boolean }) => {
+    await runBenchCommand(names, { json: o.json === true, quick: o.quick === true });
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`karana: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,91 @@
+/**
+ * `karana run`: load a session (the bundled sample by default), run the runtime on it, show a live status
+ * line and the HUD, and print a summary (and a JSON report with `--report`) at the end.
+ */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { loadSession, type Session } from '../../hal/session/index.js';
+import { HudServer } from '../hud/server.js';
+import type { HudStats } from '../hud/types.js';
+import { madgwickFilter } from '../layers/intelligence/madgwick-filter.js';
+import { YoloxDetector } from '../layers/intelligence/yolox-detector.js';
+import { sampleSessionPath } from '../paths.js';
+import { buildReport, type RunReport } from '../runtime/report.js';
+import { Runtime } from '../runtime/runtime.js';
+import { metronomeTimer } from '../tick/metronome-timer.js';
+import { StatusLine } from './status.js';
+import { formatSummary } from './summary.js';
+
+export interface RunCommandOptions {
+  readonly session?: string;
+  readonly speed: number;
+  readonly hud: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly report?: string;
+  readonly eventLog?: string;
+  readonly tickHz: number;
+  readonly detect: boolean;
+  /** Real-time priority (SCHED_FIFO) for the metronome thread; 0 = off. */
+  readonly rtPriority: number;
+  /** Write progress and the summary (false for `--json`-style quiet use in tests). */
+  readonly quiet: boolean;
+}
+
+export async function runCommand(options: RunCommandOptions): Promise<RunReport> {
+  const sessionPath = resolve(options.session ?? sampleSessionPath());
+  const session = await loadSession(sessionPath);
+  const log = (line: string): void => {
+    if (!options.quiet) process.stderr.write(`${line}\n`);
+  };
+  for (const f of session.failed) log(`karana: device ${f.id} not available: ${f.error.message}`);
+  const detector = options.detect && session.devices.some((d) => d.device.info.kind === 'camera' && d.device.info.role === 'world') ? await YoloxDetector.load() : null;
+  const runtime = new Runtime({
+    session,
+    speed: options.speed,
+    tickHz: options.tickHz,
+    filter: madgwickFilter(),
+    detector,
+    ...(options.speed > 0 ? { timer: metronomeTimer(options.rtPriority > 0 ? { priority: options.rtPriority } : undefined) } : {}),
+    ...(options.eventLog === undefined ? {} : { eventLogPath: resolve(options.eventLog) }),
+    onLayerError: (layer, err) => log(`karana: layer ${layer} step failed (state kept): ${err.stack ?? err.message}`),
+  });
+  const hud = options.hud ? await HudServer.start({ bus: runtime.bus, port: options.port, host: options.host, stats: () => hudStats(runtime, session, options) }) : null;
+  if (hud !== null) log(`karana: HUD at ${hud.url}`);
+  log(`karana: session "${session.name}" (${session.devices.length} devices), ${options.speed === 0 ? 'virtual clock, as fast as possible' : `real clock ×${options.speed}`}, ${options.tickHz} Hz ticks`);
+  const status = options.quiet ? null : new StatusLine(runtime, session);
+  const onSignal = (): void => runtime.stop();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    status?.start();
+    const stats = await runtime.run();
+    status?.stop();
+    const report = await buildReport({ runtime, session, sessionPath, stats, speed: options.speed, detector, ...(options.eventLog === undefined ? {} : { eventLogPath: resolve(options.eventLog) }) });
+    if (options.report !== undefined) await writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
+    if (!options.quiet) process.stdout.write(formatSummary(report));
+    return report;
+  } finally {
+    status?.stop();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await hud?.close();
+    await detector?.close();
+    await session.close();
+  }
+}
+
+function hudStats(runtime: Runtime, session: Session, options: RunCommandOptions): HudStats {
+  const loop = runtime.loop.stats();
+  const detection = runtime.collectors.detections();
+  const seconds = Math.max(runtime.loop.timeNs / 1e9, 1e-9);
+  return {
+    sessionName: session.name,
+    mode: loop.mode,
+    speed: options.speed,
+    progress: { tNs: runtime.loop.timeNs, durationNs: session.durationNs ?? null },
+    tick: { hz: loop.tickHz, lateness: loop.lateness, overruns: loop.layers.reduce((n, l) => n + l.overruns, 0) },
+    bus: runtime.bus.stats().map((t) => ({ topic: t.topic, published: t.published, dropped: t.dropped, p99LatencyNs: t.latency.p99Ns })),
+    detections: runtime.options.detector === null ? null : { fps: detection.frames / seconds, inferenceP50Ms: runtime.options.detector.stats().inference.p50Ns / 1e6 },
+  };
+}

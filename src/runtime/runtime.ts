@@ -1,0 +1,132 @@
+/**
+ * The runtime: a session's devices, the bus, the tick loop and the layers of this build (1 hardware,
+ * 5 intelligence, 7 interface, 9 services), wired together. I/O stays at the edges: device ingest
+ * (layer 1's input), the detector (work for layer 5), the event log and the HUD server (bus observers).
+ */
+import type { Session } from '../../hal/session/index.js';
+import { Bus } from '../bus/bus.js';
+import { fromTransform4x4, Q_BODY_VIEW_FLU, type Quat } from '../math/quat.js';
+import { DeviceIngest, hardwareLayer, type HardwareState } from '../layers/hardware/index.js';
+import { DETECT_WORK, intelligenceLayer, type DetectOutput, type IntelligenceState, type OrientationFilter } from '../layers/intelligence/index.js';
+import type { YoloxDetector } from '../layers/intelligence/yolox-detector.js';
+import { interfaceLayer } from '../layers/interface/index.js';
+import { servicesLayer, type ServicesState } from '../layers/services/index.js';
+import { ScaledClock, VirtualClock } from '../tick/clock.js';
+import { TickLoop, type LoopStats, type TickTimer } from '../tick/loop.js';
+import type { CameraFrameEvent } from '../bus/topics.js';
+import { RunCollectors } from './collectors.js';
+import { EventLog } from './event-log.js';
+
+export interface RuntimeOptions {
+  readonly session: Session;
+  /** 0: virtual clock, as fast as the consumers take it (deterministic); > 0: real clock × speed. */
+  readonly speed: number;
+  /** Tick rate, Hz (default 1000). */
+  readonly tickHz?: number;
+  readonly filter: OrientationFilter;
+  /** Object detector for world-camera frames; null to run without detection. */
+  readonly detector: YoloxDetector | null;
+  /** Real clock: the deadline source (a {@link Metronome}-backed timer). */
+  readonly timer?: TickTimer;
+  /** Write every bus event to this JSONL file. */
+  readonly eventLogPath?: string;
+  readonly onLayerError?: (layer: string, error: Error) => void;
+}
+
+/** Time between creating the real clock and its tick 0, for the metronome thread to start, ns. */
+const REAL_CLOCK_LEAD_NS = 100_000_000;
+
+export class Runtime {
+  readonly bus: Bus;
+  readonly clock: VirtualClock | ScaledClock;
+  readonly loop: TickLoop;
+  readonly ingest: DeviceIngest;
+  readonly collectors: RunCollectors;
+  readonly tickHz: number;
+  private readonly eventLog: EventLog | null;
+
+  constructor(readonly options: RuntimeOptions) {
+    const { session } = options;
+    if (!(options.speed >= 0) || !Number.isFinite(options.speed)) throw new RangeError(`"speed" must be 0 or a positive number, got ${options.speed}`);
+    this.tickHz = options.tickHz ?? 1000;
+    if (options.speed === 0) {
+      const live = session.devices.filter((d) => !d.device.info.replay).map((d) => d.device.info.id);
+      if (live.length > 0) throw new Error(`--speed 0 (virtual clock) needs recorded devices; live: ${live.join(', ')}`);
+    }
+    this.clock = options.speed === 0 ? new VirtualClock() : new ScaledClock(options.speed, REAL_CLOCK_LEAD_NS);
+    const clock = this.clock;
+    this.bus = new Bus({ now: () => clock.nowNs() });
+    this.collectors = new RunCollectors(this.bus);
+    this.eventLog = options.eventLogPath === undefined ? null : new EventLog(this.bus, options.eventLogPath);
+    this.ingest = new DeviceIngest(
+      session.devices.map((d) => ({ device: d.device, toRuntimeNs: d.toSessionNs })),
+      session.failed.map((f) => ({ info: failedInfo(f.id, f.config.kind, f.config.driver, f.config.path), message: f.error.message })),
+    );
+    const detector = options.detector;
+    this.loop = new TickLoop({
+      layers: [
+        hardwareLayer({ tickHz: this.tickHz }),
+        intelligenceLayer({ filter: options.filter, detect: detector !== null }),
+        interfaceLayer({ q_body_view: viewFromBody(session) }),
+        servicesLayer(),
+      ],
+      bus: this.bus,
+      clock,
+      tickHz: this.tickHz,
+      edges: { hardware: this.ingest },
+      work: detector === null ? {} : { [DETECT_WORK]: async (payload): Promise<DetectOutput> => ({ model: detector.name, objects: await detector.detect((payload as CameraFrameEvent).frame) }) },
+      ...(session.durationNs === undefined ? {} : { endNs: session.durationNs }),
+      ...(options.timer === undefined ? {} : { timer: options.timer }),
+      ...(options.onLayerError === undefined ? {} : { onLayerError: options.onLayerError }),
+    });
+  }
+
+  /** Replay or run the session to its end (or until {@link stop}); devices are closed afterwards. */
+  async run(): Promise<LoopStats> {
+    this.ingest.start();
+    try {
+      return await this.loop.run();
+    } finally {
+      await this.ingest.close();
+      this.collectors.close();
+      await this.eventLog?.close();
+    }
+  }
+
+  /** Stop after the current tick (Ctrl-C). What was captured so far stays in the report and the log. */
+  stop(): void {
+    this.loop.stop();
+  }
+
+  get hardware(): HardwareState {
+    return this.loop.layerState('hardware') as HardwareState;
+  }
+
+  get intelligence(): IntelligenceState {
+    return this.loop.layerState('intelligence') as IntelligenceState;
+  }
+
+  get services(): ServicesState {
+    return this.loop.layerState('services') as ServicesState;
+  }
+
+  get eventCount(): number {
+    return this.eventLog?.count ?? 0;
+  }
+}
+
+/**
+ * Rotation from the view frame to the IMU body frame: the tracking camera's calibration (`T_body_camera`)
+ * when the session has one, else a body frame drawn x forward, y left, z up.
+ */
+export function viewFromBody(session: Session): Quat {
+  for (const d of session.devices) {
+    const info = d.device.info;
+    if (info.kind === 'camera' && info.role === 'tracking' && info.calibration !== undefined) return fromTransform4x4(info.calibration.T_body_camera);
+  }
+  return Q_BODY_VIEW_FLU;
+}
+
+function failedInfo(id: string, kind: Session['failed'][number]['config']['kind'], driver: string, source: string) {
+  return { id, kind, driver, replay: true, nominalRateHz: 0, source };
+}
