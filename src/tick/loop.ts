@@ -50,7 +50,8 @@ export interface TickLoopOptions {
   readonly tickHz: number;
   readonly edges?: Partial<Record<LayerName, EdgeSource<unknown>>>;
   readonly work?: Readonly<Record<string, WorkHandler>>;
-  /** The loop stops after the tick at or past this runtime time, ns. Without it, it stops when edges run dry. */
+  /** The loop stops after the first tick at or past this runtime time (so input stamped at it is taken), ns.
+   * Without it, it stops when the edges run dry. */
   readonly endNs?: number;
   /** Real clock only: the deadline source. */
   readonly timer?: TickTimer;
@@ -104,6 +105,7 @@ export class TickLoop {
   private readonly lateness = new LatencyHistogram();
   private tick = 0;
   private lastTNs = 0;
+  private ranAny = false;
   private stopRequested = false;
   private startedHostNs = 0n;
   private endedHostNs = 0n;
@@ -187,10 +189,11 @@ export class TickLoop {
     let lastYield = process.hrtime.bigint();
     for (;;) {
       const tNs = this.tick * this.periodNs;
-      if (this.finished(tNs)) break;
+      if (this.finished()) break;
       await Promise.all([this.work.settle(), ...this.edgeSources().map((e) => e.ready(tNs))]);
       clock.advanceTo(tNs);
       this.runTick(tNs);
+      if (this.reachedEnd(tNs)) break;
       const now = process.hrtime.bigint();
       if (now - lastYield > YIELD_EVERY_NS) {
         lastYield = now;
@@ -207,24 +210,31 @@ export class TickLoop {
       let stopping = false;
       const started = timer.start(this.periodNs / clock.speed, clock.originHostNs, (info) => {
         if (stopping) return;
-        this.tick = info.tick;
-        const tNs = info.tick * this.periodNs;
-        if (this.finished(tNs)) {
+        const finish = (): void => {
           stopping = true;
           void timer.stop().then(resolve);
-          return;
-        }
+        };
+        if (this.finished()) return finish();
+        this.tick = info.tick;
+        const tNs = info.tick * this.periodNs;
         this.lateness.record(info.lateByNs);
         this.runTick(tNs);
+        if (this.reachedEnd(tNs)) finish();
       });
       started.catch(reject);
     });
   }
 
-  private finished(tNs: number): boolean {
+  /** Checked before a tick: stop requested, or (without an end time) the edges ran dry. */
+  private finished(): boolean {
     if (this.stopRequested) return true;
-    if (this.options.endNs !== undefined) return tNs > this.options.endNs;
-    return this.edgeSources().every((e) => e.exhausted) && this.work.inFlight === 0 && this.tick > 0;
+    if (this.options.endNs !== undefined) return false;
+    return this.ranAny && this.work.inFlight === 0 && this.edgeSources().every((e) => e.exhausted);
+  }
+
+  /** Checked after a tick: it was the first at or past the end time. */
+  private reachedEnd(tNs: number): boolean {
+    return this.options.endNs !== undefined && tNs >= this.options.endNs;
   }
 
   private edgeSources(): EdgeSource<unknown>[] {
@@ -256,6 +266,7 @@ export class TickLoop {
       bus.flush();
     }
     this.lastTNs = tNs;
+    this.ranAny = true;
     this.tick += 1;
   }
 }

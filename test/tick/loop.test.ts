@@ -166,7 +166,7 @@ describe('TickLoop (virtual clock)', () => {
 
 describe('TickLoop (real clock)', () => {
   it('runs one tick per timer callback at the deadline time and records lateness', async () => {
-    const fired: TickInfo[] = [{ tick: 0, lateByNs: 10_000 }, { tick: 1, lateByNs: 20_000 }, { tick: 3, lateByNs: 30_000 }, { tick: 5, lateByNs: 0 }];
+    const fired: TickInfo[] = [{ tick: 0, lateByNs: 10_000 }, { tick: 1, lateByNs: 20_000 }, { tick: 3, lateByNs: 30_000 }, { tick: 5, lateByNs: 0 }, { tick: 6, lateByNs: 0 }];
     let stopped = false;
     const timer: TickTimer = {
       start: async (_period, _start, onTick) => {
@@ -181,10 +181,10 @@ describe('TickLoop (real clock)', () => {
     const bus = new Bus({ now: () => clock.nowNs() });
     const seen: Seen[] = [];
     const stats = await new TickLoop({ layers: [services(1000, seen)], bus, clock, tickHz: 1000, timer, endNs: 4e6 }).run();
-    expect(seen.map((s) => s.tNs)).toEqual([0, 1e6, 3e6]);
+    expect(seen.map((s) => s.tNs)).toEqual([0, 1e6, 3e6, 5e6]); // stops after the first tick at or past the end
     expect(stopped).toBe(true);
     expect(stats.skippedTicks).toBe(1);
-    expect(stats.lateness?.count).toBe(3);
+    expect(stats.lateness?.count).toBe(4);
     expect(stats.lateness?.maxNs).toBeGreaterThanOrEqual(29_990);
   });
 });
