@@ -158,12 +158,20 @@ export interface MadgwickSettings {
   readonly nominalRateHz?: number;
   /** Longest dt taken from the timestamps, s; longer gaps use the nominal dt. */
   readonly maxDtS?: number;
+  /**
+   * Gyroscope bias drift gain ζ, rad/s² (Madgwick 2010 §3.4, eqs 47–49: `√(3/4) ·` the rate of bias
+   * drift). > 0 estimates the bias, which needs a state made with `createMadgwickState(q, bias)`.
+   * Gravity observes the bias about horizontal axes only.
+   */
+  readonly zeta?: number;
 }
 
-export const MADGWICK_DEFAULTS: Readonly<Required<MadgwickSettings>> = Object.freeze({ beta: 0.1, nominalRateHz: 100, maxDtS: 1 });
+export const MADGWICK_DEFAULTS: Readonly<Required<MadgwickSettings>> = Object.freeze({ beta: 0.1, nominalRateHz: 100, maxDtS: 1, zeta: 0 });
 
 /** Length of a Madgwick state: `[qw, qx, qy, qz, prevTNs]`. */
 export const MADGWICK_STATE_LENGTH = 5;
+/** Length of a Madgwick state with a gyroscope bias: `[qw, qx, qy, qz, prevTNs, bx, by, bz]`. */
+export const MADGWICK_BIAS_STATE_LENGTH = 8;
 
 /** A batch of IMU samples, body frame, xyz interleaved (sample `i` at `[3i, 3i + 3)`). */
 export interface ImuBatch {
@@ -195,21 +203,26 @@ export interface MadgwickBatchResult {
   readonly skipped: number;
 }
 
-/** A new state `[qw, qx, qy, qz, NaN]` (no previous timestamp), identity orientation by default. */
-export function createMadgwickState(q: Quaternion = [1, 0, 0, 0]): Float64Array {
-  return Float64Array.of(q[0], q[1], q[2], q[3], Number.NaN);
+/**
+ * A new state `[qw, qx, qy, qz, NaN]` (no previous timestamp), identity orientation by default; with
+ * `biasRadps` (body frame, rad/s) the 8-number state `[…, bx, by, bz]` whose bias is removed from every
+ * gyroscope sample and, with `zeta` > 0, estimated.
+ */
+export function createMadgwickState(q: Quaternion = [1, 0, 0, 0], biasRadps?: readonly [number, number, number]): Float64Array {
+  return biasRadps === undefined ? Float64Array.of(q[0], q[1], q[2], q[3], Number.NaN) : Float64Array.of(q[0], q[1], q[2], q[3], Number.NaN, ...biasRadps);
 }
 
 /**
  * Runs Madgwick's orientation filter over a batch (S. O. H. Madgwick, "An efficient orientation
  * filter for inertial and inertial/magnetic sensor arrays", University of Bristol, 2010): IMU
  * algorithm, or the MARG algorithm with magnetic distortion compensation for samples with a
- * magnetometer reading. The gyro bias drift compensation (ζ) is not applied; the MARG reference
- * field uses the report's `2·bx, 2·bz` (not the halved field of `MadgwickAHRS.c`).
+ * magnetometer reading, and the gyroscope bias drift compensation (ζ, §3.4) with an 8-number state;
+ * the MARG reference field uses the report's `2·bx, 2·bz` (not the halved field of `MadgwickAHRS.c`).
  *
  * @param state `Float64Array(5)` `[qw, qx, qy, qz, prevTNs]` (`q_world_body`; x toward magnetic north
- *   once a magnetometer is used), updated in place. dt comes from consecutive stamps, the first
- *   from `prevTNs`.
+ *   once a magnetometer is used), or `Float64Array(8)` with a gyroscope bias `[…, bx, by, bz]` (rad/s,
+ *   removed from every sample, estimated when `zeta` > 0), updated in place. dt comes from
+ *   consecutive stamps, the first from `prevTNs`.
  * @param out optional, 4n values: the quaternion after each sample.
  * @throws Error on caller errors only (sizes, settings, a state without a quaternion, aliasing).
  */

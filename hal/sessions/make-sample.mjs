@@ -72,6 +72,10 @@ copyFileSync(join(data, 'audio/jfk.wav'), join(out, 'audio/jfk.wav'));
 
 // Traces: the rows covering the session (plus a margin), verbatim with their header.
 mkdirSync(join(out, 'traces'), { recursive: true });
+/**
+ * Keep the header and the rows whose time (s) is in [from, from + seconds].
+ * @param {string} src @param {string} dst @param {(row: string) => number} timeOf @param {number} from @param {number} seconds
+ */
 const cut = (src, dst, timeOf, from, seconds) => {
   const rows = readFileSync(src, 'utf8').trim().split('\n');
   const kept = rows.slice(1).filter((r) => {

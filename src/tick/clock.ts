@@ -40,7 +40,7 @@ export class ScaledClock implements RuntimeClock {
   constructor(
     readonly speed = 1,
     leadNs = 0,
-    private readonly hostNowNs: () => bigint = process.hrtime.bigint,
+    private readonly hostNowNs: () => bigint = () => process.hrtime.bigint(),
   ) {
     if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`"speed" must be a positive number, got ${speed}`);
     this.originHostNs = hostNowNs() + BigInt(Math.round(leadNs));

@@ -253,7 +253,7 @@ export class TickLoop {
       try {
         const out = r.layer.step(r.state, inputs, { tick: this.tick, tNs, dtNs, mode: this.options.clock.mode });
         r.state = out.state;
-        for (const e of out.events ?? []) bus.publish(e.topic, e.payload as never);
+        for (const e of out.events ?? []) bus.publish(e.topic, e.payload);
         for (const req of out.requests ?? []) this.work.submit(r.layer.name, req);
       } catch (err) {
         r.errors += 1;

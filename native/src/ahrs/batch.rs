@@ -3,7 +3,7 @@
 //! Never fails on data: degraded samples are counted in [`BatchReport`]. It fails only on caller
 //! errors (buffer sizes, aliasing, settings, a state that holds no quaternion).
 
-use super::madgwick::{step, Feedback, Quat};
+use super::madgwick::{step, Bias, Feedback, Quat};
 use crate::error::{in_range, invalid, require_disjoint, require_len, KaranaResult};
 
 /// Filter settings. `Default` is the frozen default.
@@ -15,6 +15,8 @@ pub struct MadgwickSettings {
     pub nominal_rate_hz: f64,
     /// Largest dt accepted from the timestamps, s; longer gaps use the nominal dt.
     pub max_dt_s: f64,
+    /// Gyroscope bias drift gain ζ, rad/s² (report eq 49); > 0 needs a state with a bias.
+    pub zeta: f64,
 }
 
 impl Default for MadgwickSettings {
@@ -23,6 +25,7 @@ impl Default for MadgwickSettings {
             beta: 0.1,
             nominal_rate_hz: 100.0,
             max_dt_s: 1.0,
+            zeta: 0.0,
         }
     }
 }
@@ -33,12 +36,16 @@ impl MadgwickSettings {
         in_range("beta", self.beta, 0.0, 1e6)?;
         in_range("nominalRateHz", self.nominal_rate_hz, 1e-3, 1e9)?;
         in_range("maxDtS", self.max_dt_s, 1e-9, 1e6)?;
+        in_range("zeta", self.zeta, 0.0, 1e6)?;
         Ok(())
     }
 }
 
 /// State layout: `[qw, qx, qy, qz, prevTNs]`; `prevTNs` is NaN before the first sample.
 pub const STATE_LEN: usize = 5;
+/// State layout with a gyroscope bias: `[qw, qx, qy, qz, prevTNs, bx, by, bz]` (rad/s, body frame);
+/// the bias is removed from every gyroscope sample and, with ζ > 0, estimated (report §3.4).
+pub const STATE_LEN_WITH_BIAS: usize = 8;
 
 /// One batch of samples; sample `i` is `t_ns[i]`, `gyro[3i..3i+3]`, … (xyz interleaved).
 pub struct BatchInput<'a> {
@@ -81,9 +88,13 @@ pub fn update_batch(
 ) -> KaranaResult<BatchReport> {
     settings.validate()?;
     let n = input.t_ns.len();
-    check_buffers(state, input, out.as_deref())?;
+    check_buffers(state, input, settings, out.as_deref())?;
     let mut q = read_quaternion(state)?;
     let mut prev = state[4];
+    let mut bias = (state.len() >= STATE_LEN_WITH_BIAS).then(|| Bias {
+        rate_radps: [state[5], state[6], state[7]],
+        zeta: settings.zeta,
+    });
     let nominal_dt = 1.0 / settings.nominal_rate_hz;
     let mut report = BatchReport {
         samples: n as u32,
@@ -116,7 +127,7 @@ pub fn update_batch(
                 input.mag.map(|m| vec3(m, i)),
                 &mut report,
             );
-            step(&mut q, gyro, feedback, settings.beta, dt);
+            step(&mut q, gyro, feedback, settings.beta, dt, bias.as_mut());
         } else {
             report.skipped += 1;
         }
@@ -126,6 +137,9 @@ pub fn update_batch(
     }
     state[..4].copy_from_slice(&q);
     state[4] = prev;
+    if let Some(b) = bias {
+        state[5..8].copy_from_slice(&b.rate_radps);
+    }
     Ok(report)
 }
 
@@ -145,9 +159,19 @@ fn feedback(accel: [f64; 3], mag: Option<[f64; 3]>, report: &mut BatchReport) ->
     }
 }
 
-fn check_buffers(state: &[f64], input: &BatchInput<'_>, out: Option<&[f64]>) -> KaranaResult<()> {
+fn check_buffers(
+    state: &[f64],
+    input: &BatchInput<'_>,
+    settings: &MadgwickSettings,
+    out: Option<&[f64]>,
+) -> KaranaResult<()> {
     let n = input.t_ns.len();
-    require_len("state", "numbers", STATE_LEN, state.len())?;
+    let state_len = if settings.zeta > 0.0 {
+        STATE_LEN_WITH_BIAS
+    } else {
+        STATE_LEN
+    };
+    require_len("state", "numbers", state_len, state.len())?;
     require_len("gyroRadps", "numbers", 3 * n, input.gyro.len())?;
     require_len("accelMps2", "numbers", 3 * n, input.accel.len())?;
     let mut inputs: Vec<(&'static str, &[f64])> = vec![

@@ -6,9 +6,12 @@ use crate::error::triple;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-/// Madgwick filter settings. Defaults: `beta` 0.1, `nominalRateHz` 100, `maxDtS` 1.
+/// Madgwick filter settings. Defaults: `beta` 0.1, `nominalRateHz` 100, `maxDtS` 1, `zeta` 0.
 #[napi(object)]
 pub struct MadgwickSettings {
+    /// Gyroscope bias drift gain ζ, rad/s² (Madgwick 2010 §3.4, eqs 47–49); > 0 needs an 8-number
+    /// state `[qw, qx, qy, qz, prevTNs, bx, by, bz]`, whose bias (rad/s, body frame) it estimates.
+    pub zeta: Option<f64>,
     /// Gradient-descent gain β, rad/s (Madgwick 2010 eq 50: `√(3/4) ·` gyroscope error).
     pub beta: Option<f64>,
     /// Sample rate assumed when dt cannot be measured (no previous stamp, dt ≤ 0, dt > maxDtS), Hz.
@@ -58,6 +61,7 @@ fn to_settings(s: Option<&MadgwickSettings>) -> Result<Settings> {
             .and_then(|s| s.nominal_rate_hz)
             .unwrap_or(d.nominal_rate_hz),
         max_dt_s: s.and_then(|s| s.max_dt_s).unwrap_or(d.max_dt_s),
+        zeta: s.and_then(|s| s.zeta).unwrap_or(d.zeta),
     };
     s.validate()?;
     Ok(s)
@@ -67,12 +71,13 @@ fn to_settings(s: Option<&MadgwickSettings>) -> Result<Settings> {
 ///
 /// Source: S. O. H. Madgwick, "An efficient orientation filter for inertial and
 /// inertial/magnetic sensor arrays", University of Bristol, 2010: IMU algorithm, or MARG
-/// algorithm (with magnetic distortion compensation, without gyro bias drift compensation) for
-/// samples with a non-zero magnetometer reading.
+/// algorithm (with magnetic distortion compensation) for samples with a non-zero magnetometer
+/// reading; gyroscope bias drift compensation (§3.4) with an 8-number state.
 ///
-/// - `state`: `Float64Array(5)` `[qw, qx, qy, qz, prevTNs]`, updated in place; the quaternion is
-///   Hamilton `q_world_body` (world z up; x magnetic north once a magnetometer is used);
-///   `prevTNs` NaN before the first sample.
+/// - `state`: `Float64Array(5)` `[qw, qx, qy, qz, prevTNs]` or `Float64Array(8)` with a gyroscope
+///   bias `[…, bx, by, bz]` (rad/s, body frame; removed from every sample, estimated when
+///   `zeta` > 0), updated in place; the quaternion is Hamilton `q_world_body` (world z up; x
+///   magnetic north once a magnetometer is used); `prevTNs` NaN before the first sample.
 /// - `timestampsNs`: n sample times, runtime clock, ns; dt comes from consecutive stamps (the first
 ///   from `prevTNs`).
 /// - `gyroRadps`, `accelMps2`, `magUt` (optional): 3n values, xyz interleaved, body frame.

@@ -35,8 +35,8 @@ export function intelligenceLayer(options: IntelligenceLayerOptions): Layer<Inte
       const imu: ImuSamplesEvent[] = [];
       const frames: CameraFrameEvent[] = [];
       for (const e of inputs.events) {
-        if (e.topic === 'imu.samples') imu.push(e.payload as ImuSamplesEvent);
-        else if (e.topic === 'camera.frame') frames.push(e.payload as CameraFrameEvent);
+        if (e.topic === 'imu.samples') imu.push(e.payload);
+        else if (e.topic === 'camera.frame') frames.push(e.payload);
       }
       const orientation = stepOrientation(state.orientation, imu, options.filter);
       const detection = stepDetection(state.detection, frames, inputs.results);

@@ -6,10 +6,12 @@
 import type { ImuSamplesEvent, PoseEvent } from '../../bus/topics.js';
 import type { Quat, Vec3 } from '../../math/quat.js';
 
-/** Filter state: orientation and the runtime time of the last sample used, ns. */
+/** Filter state: orientation, the runtime time of the last sample used (ns), and the gyroscope bias
+ * estimate (body frame, rad/s). */
 export interface AhrsState {
   readonly q_world_body: Quat;
   readonly prevTNs: number;
+  readonly gyroBiasRadps: Vec3;
 }
 
 /** An orientation filter as layer 5 uses it; implementations must not mutate the state they are given. */
@@ -44,7 +46,7 @@ export function stepOrientation(
     let input = batch;
     if (ahrs === null) {
       const accel: Vec3 = [batch.accelMps2[0] as number, batch.accelMps2[1] as number, batch.accelMps2[2] as number];
-      ahrs = { q_world_body: filter.initFromAccel(accel), prevTNs: batch.tNs[0] as number };
+      ahrs = { q_world_body: filter.initFromAccel(accel), prevTNs: batch.tNs[0] as number, gyroBiasRadps: [0, 0, 0] };
       input = sliceBatch(batch, 1);
     }
     if (input.count > 0) ahrs = filter.update(ahrs, input);

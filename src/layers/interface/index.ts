@@ -4,16 +4,7 @@
  * battery, power profile and microphone level. Steps at the display's refresh rate (30 Hz by default);
  * the HUD page draws the scene (see `src/hud/`).
  */
-import type {
-  AudioChunkEvent,
-  CameraFrameEvent,
-  HudScene,
-  ObjectsDetectedEvent,
-  PoseEvent,
-  PowerStateEvent,
-  ResourcesChangedEvent,
-  ThermalReadingEvent,
-} from '../../bus/topics.js';
+import type { HudScene } from '../../bus/topics.js';
 import { multiply, viewAttitudeDeg, type Quat } from '../../math/quat.js';
 import type { Layer } from '../../tick/types.js';
 
@@ -40,40 +31,40 @@ export function interfaceLayer(options: InterfaceLayerOptions): Layer<InterfaceS
       for (const e of inputs.events) {
         switch (e.topic) {
           case 'camera.frame': {
-            const p = e.payload as CameraFrameEvent;
+            const p = e.payload;
             if (p.role === 'world') {
               scene = { ...scene, world: { deviceId: p.deviceId, frameSeq: p.frame.seq, widthPx: p.frame.widthPx, heightPx: p.frame.heightPx } };
             }
             break;
           }
           case 'objects.detected': {
-            const p = e.payload as ObjectsDetectedEvent;
+            const p = e.payload;
             scene = { ...scene, detections: { frameSeq: p.frameSeq, objects: p.objects } };
             break;
           }
           case 'pose.updated': {
-            const p = e.payload as PoseEvent;
+            const p = e.payload;
             const a = viewAttitudeDeg(multiply(p.q_world_body, options.q_body_view));
             scene = { ...scene, attitude: { rollDeg: round(a.rollDeg, 2), pitchDeg: round(a.pitchDeg, 2), yawDeg: round(a.yawDeg, 2) } };
             break;
           }
           case 'thermal.reading': {
-            const p = e.payload as ThermalReadingEvent;
+            const p = e.payload;
             if (scene.thermal === undefined || p.zone === scene.thermal.zone || p.tempC > scene.thermal.tempC) {
               scene = { ...scene, thermal: { tempC: p.tempC, zone: p.zone } };
             }
             break;
           }
           case 'power.state': {
-            const p = e.payload as PowerStateEvent;
+            const p = e.payload;
             scene = { ...scene, battery: { percent: p.batteryPercent, voltageV: p.voltageV, charging: p.charging } };
             break;
           }
           case 'resources.changed':
-            scene = { ...scene, profile: (e.payload as ResourcesChangedEvent).profile };
+            scene = { ...scene, profile: (e.payload).profile };
             break;
           case 'audio.chunk':
-            scene = { ...scene, micLevelDbfs: round((e.payload as AudioChunkEvent).rmsDbfs, 1) };
+            scene = { ...scene, micLevelDbfs: round((e.payload).rmsDbfs, 1) };
             break;
           default:
             break;

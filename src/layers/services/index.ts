@@ -5,7 +5,7 @@
  * oscillate with the loads it governs.
  */
 import type { Emit } from '../../bus/bus.js';
-import type { PowerProfile, PowerStateEvent, ThermalReadingEvent } from '../../bus/topics.js';
+import type { PowerProfile, PowerStateEvent } from '../../bus/topics.js';
 import type { Layer } from '../../tick/types.js';
 import { DEFAULT_THRESHOLDS, decideProfile, type ProfileGrades, type ProfileThresholds } from './power-profile.js';
 
@@ -38,10 +38,10 @@ export function servicesLayer(options: ServicesLayerOptions = {}): Layer<Service
       let battery = state.battery;
       for (const e of inputs.events) {
         if (e.topic === 'thermal.reading') {
-          const p = e.payload as ThermalReadingEvent;
+          const p = e.payload;
           tempByZone = { ...tempByZone, [p.zone]: p.tempC };
         } else if (e.topic === 'power.state') {
-          const { deviceId: _d, tNs: _t, ...reading } = e.payload as PowerStateEvent;
+          const { deviceId: _d, tNs: _t, ...reading } = e.payload;
           battery = reading;
         }
       }

@@ -7,9 +7,13 @@
 //! `h = q ⊗ m ⊗ q*`, `b = [0, √(hx² + hy²), 0, hz]`); the filter update is eqs 42–44:
 //! `q̇ = ½ q ⊗ [0, ω] − β ∇f / ‖∇f‖`, integrated over `dt` and renormalized.
 //!
+//! Gyroscope bias drift compensation (§3.4, eqs 47–49) is applied when a [`Bias`] is given:
+//! `ω_ε = 2 q̂* ⊗ ∇f/‖∇f‖` (the direction of the gyroscope error), `ω_b += ζ ω_ε dt`,
+//! `ω_c = ω − ω_b`; the report applies it in the MARG algorithm, and it works unchanged in the IMU
+//! algorithm for the bias components about horizontal axes (gravity does not observe the one about
+//! the vertical). With ζ = 0 (Madgwick's own `MadgwickAHRS.c`) the bias is not estimated.
+//!
 //! Differences from the report, all deliberate:
-//! - the gyroscope bias drift compensation of §3.4 (eqs 47–49, gain ζ) is not applied (ζ = 0, as in
-//!   Madgwick's own `MadgwickAHRS.c`); remove gyro bias upstream;
 //! - when ‖∇f‖ = 0 (measurement exactly explained) the feedback is skipped instead of dividing
 //!   by zero.
 //!
@@ -37,10 +41,44 @@ pub enum Feedback {
     GravityAndField([f64; 3], [f64; 3]),
 }
 
-/// Advances `q` by one sample: `gyro` in rad/s (body frame), `dt_s` in seconds, `beta` in rad/s.
-pub fn step(q: &mut Quat, gyro: [f64; 3], feedback: Feedback, beta: f64, dt_s: f64) {
+/// Gyroscope bias estimate of the drift compensation: `rate_radps` (body frame, rad/s), gain
+/// `zeta` (rad/s²; report eq 49: `√(3/4)·` the rate of bias drift).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bias {
+    pub rate_radps: [f64; 3],
+    pub zeta: f64,
+}
+
+/// Advances `q` by one sample: `gyro` in rad/s (body frame), `dt_s` in seconds, `beta` in rad/s;
+/// updates `bias` and removes it from `gyro` when given.
+pub fn step(
+    q: &mut Quat,
+    gyro: [f64; 3],
+    feedback: Feedback,
+    beta: f64,
+    dt_s: f64,
+    bias: Option<&mut Bias>,
+) {
     let [q0, q1, q2, q3] = *q;
-    let [gx, gy, gz] = gyro;
+    let gradient = normalized_gradient(q, feedback);
+    let [gx, gy, gz] = match bias {
+        None => gyro,
+        Some(b) => {
+            if let Some(s) = gradient {
+                // ω_ε = 2 q̂* ⊗ ŝ (eq 47), vector part; ω_b += ζ ω_ε Δt (eq 48).
+                let err = [
+                    2.0 * (q0 * s[1] - q1 * s[0] - q2 * s[3] + q3 * s[2]),
+                    2.0 * (q0 * s[2] + q1 * s[3] - q2 * s[0] - q3 * s[1]),
+                    2.0 * (q0 * s[3] - q1 * s[2] + q2 * s[1] - q3 * s[0]),
+                ];
+                for (r, e) in b.rate_radps.iter_mut().zip(err) {
+                    *r += b.zeta * e * dt_s;
+                }
+            }
+            // ω_c = ω − ω_b (eq 49).
+            std::array::from_fn(|i| gyro[i] - b.rate_radps[i])
+        }
+    };
     // Rate of change from the gyroscope, q̇ = ½ q ⊗ [0, ω] (eq 11).
     let mut dq = [
         0.5 * (-q1 * gx - q2 * gy - q3 * gz),
@@ -48,21 +86,9 @@ pub fn step(q: &mut Quat, gyro: [f64; 3], feedback: Feedback, beta: f64, dt_s: f
         0.5 * (q0 * gy - q1 * gz + q3 * gx),
         0.5 * (q0 * gz + q1 * gy - q2 * gx),
     ];
-    let gradient = match feedback {
-        Feedback::None => None,
-        Feedback::Gravity(a) => Some(gravity_gradient(q, a)),
-        Feedback::GravityAndField(a, m) => {
-            let g = gravity_gradient(q, a);
-            let b = field_gradient(q, m);
-            Some(std::array::from_fn(|i| g[i] + b[i]))
-        }
-    };
     if let Some(s) = gradient {
-        let norm = dot4(&s, &s).sqrt();
-        if norm > 0.0 {
-            for (d, si) in dq.iter_mut().zip(s) {
-                *d -= beta * si / norm;
-            }
+        for (d, si) in dq.iter_mut().zip(s) {
+            *d -= beta * si;
         }
     }
     for (qi, d) in q.iter_mut().zip(dq) {
@@ -72,6 +98,22 @@ pub fn step(q: &mut Quat, gyro: [f64; 3], feedback: Feedback, beta: f64, dt_s: f
     for qi in q.iter_mut() {
         *qi /= norm;
     }
+}
+
+/// `∇f / ‖∇f‖` for the feedback (eq 44), or `None` without feedback or when ‖∇f‖ = 0.
+fn normalized_gradient(q: &Quat, feedback: Feedback) -> Option<Quat> {
+    let gradient = match feedback {
+        Feedback::None => None,
+        Feedback::Gravity(a) => Some(gravity_gradient(q, a)),
+        Feedback::GravityAndField(a, m) => {
+            let g = gravity_gradient(q, a);
+            let b = field_gradient(q, m);
+            Some(std::array::from_fn(|i| g[i] + b[i]))
+        }
+    };
+    let s = gradient?;
+    let norm = dot4(&s, &s).sqrt();
+    (norm > 0.0).then(|| s.map(|si| si / norm))
 }
 
 /// `J_gᵀ f_g` (eqs 25–26): gradient of the gravity objective for the unit measurement `a`.

@@ -9,7 +9,7 @@ fn gyro_integration_rotates_body_into_world() {
     // +1 rad/s about body z for 0.5 s: body x turns toward world +y.
     let mut q = [1.0, 0.0, 0.0, 0.0];
     for _ in 0..5000 {
-        step(&mut q, [0.0, 0.0, 1.0], Feedback::None, 0.1, 1e-4);
+        step(&mut q, [0.0, 0.0, 1.0], Feedback::None, 0.1, 1e-4, None);
     }
     let x = rotate(&q, [1.0, 0.0, 0.0]);
     assert!(close(x, [0.5f64.cos(), 0.5f64.sin(), 0.0], 1e-6), "{x:?}");
@@ -23,7 +23,14 @@ fn imu_step_converges_to_measured_gravity() {
     // about that of the minimum.
     let mut q = [1.0, 0.0, 0.0, 0.0];
     for _ in 0..20_000 {
-        step(&mut q, [0.0; 3], Feedback::Gravity(up_body), 0.1, 0.005);
+        step(
+            &mut q,
+            [0.0; 3],
+            Feedback::Gravity(up_body),
+            0.1,
+            0.005,
+            None,
+        );
     }
     assert!(close(rotate(&q, up_body), [0.0, 0.0, 1.0], 2e-3));
 }
@@ -41,6 +48,7 @@ fn marg_step_points_world_x_at_magnetic_north() {
             Feedback::GravityAndField(up_body, m),
             0.1,
             0.005,
+            None,
         );
     }
     assert!(
@@ -84,6 +92,68 @@ fn exact_measurement_skips_feedback_instead_of_nan() {
         Feedback::Gravity([0.0, 0.0, 1.0]),
         0.1,
         0.01,
+        None,
     );
     assert_eq!(q, [1.0, 0.0, 0.0, 0.0]);
+}
+
+#[test]
+fn bias_compensation_learns_a_horizontal_gyro_bias_at_rest() {
+    // At rest, level, with a constant 0.05 rad/s bias about body x (horizontal): the integral of the
+    // gyroscope error direction converges to the bias, and the tilt it causes goes back to zero.
+    let up_body = [0.0, 0.0, 1.0];
+    let mut q = [1.0, 0.0, 0.0, 0.0];
+    let mut bias = Bias {
+        rate_radps: [0.0; 3],
+        zeta: 0.02,
+    };
+    for _ in 0..60_000 {
+        step(
+            &mut q,
+            [0.05, 0.0, 0.0],
+            Feedback::Gravity(up_body),
+            0.05,
+            0.005,
+            Some(&mut bias),
+        );
+    }
+    assert!((bias.rate_radps[0] - 0.05).abs() < 1e-3, "{bias:?}");
+    assert!(
+        bias.rate_radps[1].abs() < 1e-3 && bias.rate_radps[2].abs() < 1e-9,
+        "{bias:?}"
+    );
+    assert!(close(rotate(&q, up_body), [0.0, 0.0, 1.0], 1e-3), "{q:?}");
+}
+
+#[test]
+fn zero_zeta_with_a_known_bias_only_removes_it() {
+    let mut with_bias = [1.0, 0.0, 0.0, 0.0];
+    let mut reference = with_bias;
+    let mut bias = Bias {
+        rate_radps: [0.01, -0.02, 0.03],
+        zeta: 0.0,
+    };
+    for _ in 0..100 {
+        step(
+            &mut with_bias,
+            [0.11, 0.18, 0.33],
+            Feedback::Gravity([0.0, 0.1, 0.99]),
+            0.1,
+            0.005,
+            Some(&mut bias),
+        );
+        step(
+            &mut reference,
+            [0.1, 0.2, 0.3],
+            Feedback::Gravity([0.0, 0.1, 0.99]),
+            0.1,
+            0.005,
+            None,
+        );
+    }
+    assert_eq!(bias.rate_radps, [0.01, -0.02, 0.03]);
+    assert!(
+        (0..4).all(|i| (with_bias[i] - reference[i]).abs() < 1e-12),
+        "{with_bias:?} vs {reference:?}"
+    );
 }
