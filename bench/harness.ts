@@ -59,7 +59,7 @@ export async function timeTasks(
   options: { readonly timeMs: number; readonly iterations?: number },
 ): Promise<TaskTiming[]> {
   const bench = new Bench({ time: options.timeMs, iterations: options.iterations ?? 10, warmupTime: Math.min(options.timeMs, 200) });
-  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn as () => Promise<void>);
+  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
   await bench.run();
   return bench.tasks.map((task) => {
     const r = task.result;
