@@ -51,11 +51,11 @@ export async function requireDirectory(id: string, path: string): Promise<void> 
 }
 
 /** Opens `path` for streaming; the file is checked (and opened) before this resolves. */
-export async function openFileStream(id: string, path: string): Promise<Readable> {
+export async function openFileStream(id: string, path: string, highWaterMark?: number): Promise<Readable> {
   await requireFile(id, path);
   try {
     const handle = await open(path, 'r');
-    return handle.createReadStream();
+    return handle.createReadStream(highWaterMark === undefined ? {} : { highWaterMark });
   } catch (err) {
     throw new DeviceError(id, `cannot open ${path}: ${describeFsError(err)}`, { cause: err });
   }

@@ -35,9 +35,10 @@ program
   .option('--event-log <file>', 'write every bus event as JSON lines')
   .option('--tick-hz <n>', 'tick rate, Hz', number('tick-hz', 1, 10_000), 1000)
   .option('--no-detect', 'no object detection')
-  .addOption(new Option('--rt-priority <n>', 'SCHED_FIFO priority for the tick thread (needs CAP_SYS_NICE)').argParser(number('rt-priority', 0, 99)).default(0))
+  .addOption(new Option('--rt-priority <n>', 'real clock: SCHED_FIFO priority of the metronome thread, the tick thread one below (needs CAP_SYS_NICE; 0: off)').argParser(number('rt-priority', 0, 99)).default(20))
+  .option('--tick-cpus <list>', 'real clock: pin the tick and metronome threads to these CPUs, e.g. 3 or 2,3', (v: string) => v.split(',').map(number('tick-cpus', 0, 1023)))
   .option('--quiet', 'no status line or summary (use with --report)')
-  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; quiet?: boolean }) => {
+  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; tickCpus?: number[]; quiet?: boolean }) => {
     await runCommand({ ...o, quiet: o.quiet === true });
   });
 

@@ -13,6 +13,7 @@ import { sampleSessionPath } from '../paths.js';
 import { buildReport, type RunReport } from '../runtime/report.js';
 import { Runtime } from '../runtime/runtime.js';
 import { metronomeTimer } from '../tick/metronome-timer.js';
+import { setUpRealtime } from '../tick/realtime.js';
 import { StatusLine } from './status.js';
 import { formatSummary } from './summary.js';
 
@@ -26,8 +27,10 @@ export interface RunCommandOptions {
   readonly eventLog?: string;
   readonly tickHz: number;
   readonly detect: boolean;
-  /** Real-time priority (SCHED_FIFO) for the metronome thread; 0 = off. */
+  /** Real clock: SCHED_FIFO priority of the metronome thread (the tick thread gets one less); 0 = off. */
   readonly rtPriority: number;
+  /** Real clock: CPUs to pin the tick and metronome threads to. */
+  readonly tickCpus?: readonly number[];
   /** Write progress and the summary (false for `--json`-style quiet use in tests). */
   readonly quiet: boolean;
 }
@@ -39,6 +42,8 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     if (!options.quiet) process.stderr.write(`${line}\n`);
   };
   for (const f of session.failed) log(`karana: device ${f.id} not available: ${f.error.message}`);
+  const realtime = options.speed > 0 ? setUpRealtime({ priority: options.rtPriority, ...(options.tickCpus === undefined ? {} : { cpus: options.tickCpus }) }) : null;
+  if (realtime !== null) log(`karana: ${realtime.summary}`);
   const detector = options.detect && session.devices.some((d) => d.device.info.kind === 'camera' && d.device.info.role === 'world') ? await YoloxDetector.load() : null;
   const runtime = new Runtime({
     session,
@@ -46,7 +51,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     tickHz: options.tickHz,
     filter: madgwickFilter(),
     detector,
-    ...(options.speed > 0 ? { timer: metronomeTimer(options.rtPriority > 0 ? { priority: options.rtPriority } : undefined) } : {}),
+    ...(realtime !== null ? { timer: metronomeTimer(realtime.metronome) } : {}),
     ...(options.eventLog === undefined ? {} : { eventLogPath: resolve(options.eventLog) }),
     onLayerError: (layer, err) => log(`karana: layer ${layer} step failed (state kept): ${err.stack ?? err.message}`),
   });
@@ -69,6 +74,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     status?.stop();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    realtime?.restore();
     await hud?.close();
     await detector?.close();
     await session.close();

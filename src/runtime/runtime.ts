@@ -61,6 +61,7 @@ export class Runtime {
     this.ingest = new DeviceIngest(
       session.devices.map((d) => ({ device: d.device, toRuntimeNs: d.toSessionNs })),
       session.failed.map((f) => ({ info: failedInfo(f.id, f.config.kind, f.config.driver, f.config.path), message: f.error.message })),
+      clock.mode === 'real' ? { now: () => clock.nowNs() } : {},
     );
     const detector = options.detector;
     this.loop = new TickLoop({

@@ -78,7 +78,8 @@ export interface LoopStats {
   readonly skippedTicks: number;
   readonly runtimeNs: number;
   readonly wallNs: number;
-  /** Real clock: callback start − deadline. */
+  /** Real clock: callback start − deadline, over every tick (a skipped tick counts with the lateness it had
+   * when the loop got to run again). */
   readonly lateness: LatencySummary | null;
   readonly layers: readonly LayerStats[];
   readonly work: WorkStats;
@@ -206,9 +207,11 @@ export class TickLoop {
   private runReal(clock: ScaledClock): Promise<void> {
     const timer = this.options.timer;
     if (timer === undefined) return Promise.reject(new Error('a real-clock tick loop needs a "timer"'));
+    const periodHostNs = this.periodNs / clock.speed;
+    let lastTick = -1;
     return new Promise<void>((resolve, reject) => {
       let stopping = false;
-      const started = timer.start(this.periodNs / clock.speed, clock.originHostNs, (info) => {
+      const started = timer.start(periodHostNs, clock.originHostNs, (info) => {
         if (stopping) return;
         const finish = (): void => {
           stopping = true;
@@ -217,6 +220,9 @@ export class TickLoop {
         if (this.finished()) return finish();
         this.tick = info.tick;
         const tNs = info.tick * this.periodNs;
+        // A tick the timer skipped was late by at least this one's lateness plus the periods between.
+        for (let k = lastTick + 1; k < info.tick; k += 1) this.lateness.record(info.lateByNs + (info.tick - k) * periodHostNs);
+        lastTick = info.tick;
         this.lateness.record(info.lateByNs);
         this.runTick(tNs);
         if (this.reachedEnd(tNs)) finish();

@@ -1,8 +1,10 @@
 /**
  * Device ingest: the I/O edge of layer 1. One reader per device pulls samples (`device.read()`), stamps
  * them on the runtime clock (`toRuntimeNs`) and buffers them until the tick loop takes the ones that are
- * due. Replay devices are read ahead up to a bounded buffer; in virtual-clock replay `ready(t)` makes the
- * readers go at least one sample past `t`, so a tick sees exactly the samples stamped at or before it.
+ * due. Replay devices are read ahead up to a bounded buffer (and, on a real clock, up to `readAheadNs` of
+ * runtime time, so the readers work in small steps between ticks instead of long bursts); in virtual-clock
+ * replay `ready(t)` makes the readers go at least one sample past `t`, so a tick sees exactly the samples
+ * stamped at or before it.
  *
  * Bad input never stops the other devices: a `SampleError` becomes a `skipped` item and the reader goes
  * on; any other error from a device becomes a `failed` state item and ends that device only.
@@ -73,8 +75,17 @@ interface Reader {
   wake: (() => void) | null;
 }
 
+export interface IngestOptions {
+  /** Real clock: runtime time now, ns. Replay devices are then read at most `readAheadNs` ahead of it. */
+  readonly now?: () => number;
+  /** How far ahead of `now` replay devices are read, ns (default 100 ms). */
+  readonly readAheadNs?: number;
+}
+
 export class DeviceIngest implements EdgeSource<IngestItem> {
   private readonly readers: Reader[];
+  private readonly now: (() => number) | undefined;
+  private readonly readAheadNs: number;
   private readonly changed = new Set<() => void>();
   private demandNs = Number.NEGATIVE_INFINITY;
   private closed = false;
@@ -87,7 +98,10 @@ export class DeviceIngest implements EdgeSource<IngestItem> {
   constructor(
     devices: readonly IngestDevice[],
     failed: readonly { readonly info: DeviceInfo; readonly message: string }[] = [],
+    options: IngestOptions = {},
   ) {
+    this.now = options.now;
+    this.readAheadNs = options.readAheadNs ?? 100_000_000;
     this.readers = devices.map((entry, index) => ({
       index,
       entry,
@@ -149,7 +163,8 @@ export class DeviceIngest implements EdgeSource<IngestItem> {
     const { info } = device;
     const capacity = CAPACITY[info.kind];
     while (!this.closed) {
-      if (r.items.length >= capacity && r.watermarkNs > this.demandNs) {
+      const ahead = this.now !== undefined && info.replay && r.watermarkNs > this.now() + this.readAheadNs;
+      if ((r.items.length >= capacity || ahead) && r.watermarkNs > this.demandNs) {
         await new Promise<void>((resolve) => (r.wake = resolve));
         r.wake = null;
         continue;

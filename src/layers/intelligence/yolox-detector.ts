@@ -1,18 +1,22 @@
 /**
- * YOLOX object detector: native letterbox (off the JS thread) → onnxruntime-node (CPU) → native grid
- * decode and class-aware NMS → boxes in source-image pixels. The model comes from a manifest
- * (`models/yolox_nano/manifest.json`) and is checked against its sha256 before use.
+ * YOLOX object detector: native letterbox → onnxruntime-node (CPU) → native grid decode and class-aware
+ * NMS → boxes in source-image pixels, all on a worker thread (`detector.worker.js`): onnxruntime-node
+ * runs inference synchronously on its calling thread, which must not be the tick loop's.
+ *
+ * The model comes from a manifest (`models/yolox_nano/manifest.json`) and is checked against its sha256
+ * before use. A worker that dies fails the requests it held (each with the reason) and is started again
+ * on the next request, at most {@link MAX_RESTARTS} times.
  *
  * Source: Ge et al., "YOLOX: Exceeding YOLO Series in 2021" (arXiv:2107.08430), reference pre- and
  * post-processing (`preproc`, `demo_postprocess`).
  */
-import * as ort from 'onnxruntime-node';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { CameraFrame } from '../../../hal/types.js';
-import { createDetections, letterbox, letterboxTensorLength, yoloxDecodeSync, type LetterboxOptions } from '../../../native/index.js';
 import type { Detection } from '../../bus/topics.js';
 import { LatencyHistogram, type LatencySummary } from '../../metrics/histogram.js';
 import { bundledModelsDir, readManifest, verifyModel, type LoadedManifest } from '../../models/manifest.js';
-import { join } from 'node:path';
+import { packageRoot } from '../../paths.js';
 
 export interface DetectorOptions {
   /** Model directory with a manifest; default the bundled `models/yolox_nano`. */
@@ -28,43 +32,70 @@ export interface DetectorOptions {
 
 export interface DetectorStats {
   readonly inferences: number;
-  /** Letterbox + inference + decode, wall time. */
+  readonly failures: number;
+  readonly restarts: number;
+  /** Request → result on the calling thread (copy, queueing, letterbox, inference, decode), wall time. */
   readonly total: LatencySummary;
+  /** Model inference alone, in the worker. */
   readonly inference: LatencySummary;
+}
+
+/** Worker restarts allowed before the detector gives up (each failed request says why). */
+export const MAX_RESTARTS = 3;
+
+type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'fatal'; message: string }
+  | { type: 'result'; id: number; detections: Detection[]; timings: { letterboxNs: number; inferenceNs: number; decodeNs: number } }
+  | { type: 'error'; id: number; message: string };
+
+interface Pending {
+  readonly resolve: (d: Detection[]) => void;
+  readonly reject: (e: Error) => void;
+  readonly startedNs: bigint;
 }
 
 export class YoloxDetector {
   private readonly total = new LatencyHistogram();
   private readonly inference = new LatencyHistogram();
-  private readonly spare: Float32Array[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private worker: Promise<Worker> | null = null;
+  private nextId = 0;
   private count = 0;
+  private failures = 0;
+  private restarts = -1;
+  private closed = false;
 
   private constructor(
-    private readonly session: ort.InferenceSession,
     private readonly model: LoadedManifest,
-    private readonly options: Required<Omit<DetectorOptions, 'modelDir'>>,
+    private readonly workerData: Record<string, unknown>,
   ) {}
 
-  /** Load and verify the model. Throws naming the file when it is missing, altered or not loadable. */
+  /** Load and verify the model and start the worker. Throws naming the file when it is missing, altered
+   * or not loadable by onnxruntime. */
   static async load(options: DetectorOptions = {}): Promise<YoloxDetector> {
     const model = readManifest(options.modelDir ?? join(bundledModelsDir(), 'yolox_nano'));
     await verifyModel(model);
-    const threads = options.threads ?? 1;
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(model.modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
-    } catch (err) {
-      throw new Error(`${model.modelPath}: onnxruntime cannot load the model: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
-    return new YoloxDetector(session, model, {
+    const { manifest } = model;
+    const [, , h, w] = manifest.input.shape as [number, number, number, number];
+    const detector = new YoloxDetector(model, {
+      bindingPath: join(packageRoot(), 'native/binding.cjs'),
+      modelPath: model.modelPath,
+      inputName: manifest.input.name,
+      inputShape: manifest.input.shape,
+      outputName: manifest.output.name,
+      letterbox: { targetWidth: w, targetHeight: h, padValue: manifest.input.letterbox.padValue, channelOrder: manifest.input.channelOrder, align: manifest.input.letterbox.align === 'top-left' ? 'topLeft' : 'center' },
+      labels: model.labels,
       scoreThreshold: options.scoreThreshold ?? 0.3,
       iouThreshold: options.iouThreshold ?? 0.45,
       maxDetections: options.maxDetections ?? 100,
-      threads,
+      threads: options.threads ?? 1,
     });
+    await detector.ensureWorker();
+    return detector;
   }
 
-  /** `<manifest name>` (e.g. `yolox_nano`). */
+  /** The manifest's model name (e.g. `yolox_nano`). */
   get name(): string {
     return this.model.manifest.name;
   }
@@ -73,57 +104,74 @@ export class YoloxDetector {
     return this.model.labels;
   }
 
-  private get letterboxOptions(): LetterboxOptions {
-    const [, , h, w] = this.model.manifest.input.shape as [number, number, number, number];
-    const lb = this.model.manifest.input.letterbox;
-    return { targetWidth: w, targetHeight: h, padValue: lb.padValue, channelOrder: this.model.manifest.input.channelOrder, align: lb.align === 'top-left' ? 'topLeft' : 'center' };
-  }
-
-  /** Detect objects in one frame; boxes in the frame's pixels, best score first. */
+  /** Detect objects in one frame (its pixels are copied); boxes in the frame's pixels, best score first. */
   async detect(frame: CameraFrame): Promise<Detection[]> {
-    const started = process.hrtime.bigint();
-    const options = this.letterboxOptions;
-    const input = this.spare.pop() ?? new Float32Array(letterboxTensorLength(options));
-    try {
-      const lb = await letterbox(frame, options, input);
-      const tensor = new ort.Tensor('float32', input, this.model.manifest.input.shape);
-      const inferStart = process.hrtime.bigint();
-      const outputs = await this.session.run({ [this.model.manifest.input.name]: tensor });
-      this.inference.record(Number(process.hrtime.bigint() - inferStart));
-      const raw = outputs[this.model.manifest.output.name];
-      if (raw === undefined || !(raw.data instanceof Float32Array)) {
-        throw new Error(`${this.model.modelPath}: no float32 output "${this.model.manifest.output.name}"`);
-      }
-      const out = createDetections(this.options.maxDetections);
-      const n = yoloxDecodeSync(raw.data, lb, out, this.options);
-      const detections: Detection[] = [];
-      for (let i = 0; i < n; i += 1) {
-        const classId = out.classIds[i] as number;
-        detections.push({
-          classId,
-          label: this.model.labels[classId] ?? `class ${classId}`,
-          score: round(out.scores[i] as number, 4),
-          boxPx: [round(out.boxes[4 * i] as number, 2), round(out.boxes[4 * i + 1] as number, 2), round(out.boxes[4 * i + 2] as number, 2), round(out.boxes[4 * i + 3] as number, 2)],
-        });
-      }
-      this.count += 1;
-      this.total.record(Number(process.hrtime.bigint() - started));
-      return detections;
-    } finally {
-      this.spare.push(input);
-    }
+    if (this.closed) throw new Error(`${this.name}: detector is closed`);
+    const worker = await this.ensureWorker();
+    const id = this.nextId++;
+    const startedNs = process.hrtime.bigint();
+    return new Promise<Detection[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, startedNs });
+      worker.postMessage({ id, frame: { data: frame.data, widthPx: frame.widthPx, heightPx: frame.heightPx, strideBytes: frame.strideBytes, format: frame.format } });
+    });
   }
 
   stats(): DetectorStats {
-    return { inferences: this.count, total: this.total.summary(), inference: this.inference.summary() };
+    return { inferences: this.count, failures: this.failures, restarts: Math.max(this.restarts, 0), total: this.total.summary(), inference: this.inference.summary() };
   }
 
   async close(): Promise<void> {
-    await this.session.release();
+    this.closed = true;
+    const worker = await this.worker?.catch(() => null);
+    if (worker === null || worker === undefined) return;
+    worker.postMessage({ type: 'close' });
+    await new Promise<void>((resolve) => {
+      worker.once('exit', () => resolve());
+      setTimeout(() => void worker.terminate().then(() => resolve()), 2000).unref();
+    });
   }
-}
 
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
+  private ensureWorker(): Promise<Worker> {
+    if (this.worker !== null) return this.worker;
+    this.restarts += 1;
+    if (this.restarts > MAX_RESTARTS) return Promise.reject(new Error(`${this.name}: detector worker failed ${MAX_RESTARTS + 1} times; detection is off`));
+    const worker = new Worker(new URL('./detector.worker.js', import.meta.url), { workerData: this.workerData });
+    this.worker = new Promise<Worker>((resolve, reject) => {
+      const onFirst = (m: WorkerReply): void => {
+        if (m.type === 'ready') resolve(worker);
+        else if (m.type === 'fatal') reject(new Error(m.message));
+      };
+      worker.once('message', onFirst);
+      worker.once('error', reject);
+    });
+    worker.on('message', (m: WorkerReply) => this.onReply(m));
+    worker.on('error', (err) => this.onWorkerGone(`detector worker failed: ${err.message}`));
+    worker.on('exit', (code) => this.onWorkerGone(`detector worker exited (code ${code})`));
+    return this.worker;
+  }
+
+  private onReply(m: WorkerReply): void {
+    if (m.type !== 'result' && m.type !== 'error') return;
+    const p = this.pending.get(m.id);
+    if (p === undefined) return;
+    this.pending.delete(m.id);
+    if (m.type === 'error') {
+      this.failures += 1;
+      p.reject(new Error(m.message));
+      return;
+    }
+    this.count += 1;
+    this.inference.record(m.timings.inferenceNs);
+    this.total.record(Number(process.hrtime.bigint() - p.startedNs));
+    p.resolve(m.detections);
+  }
+
+  private onWorkerGone(reason: string): void {
+    this.worker = null;
+    for (const p of this.pending.values()) {
+      this.failures += 1;
+      p.reject(new Error(reason));
+    }
+    this.pending.clear();
+  }
 }
