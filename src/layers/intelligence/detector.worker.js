@@ -25,9 +25,12 @@ import * as ort from 'onnxruntime-node';
 
 const port = parentPort;
 if (port === null) throw new Error('detector.worker.js must run as a worker thread');
-const config = /** @type {DetectorConfig} */ (workerData);
-/** @type {typeof import('../../../native/binding.js')} */
-const native = createRequire(import.meta.url)(config.bindingPath);
+/** @type {unknown} */
+const data = workerData;
+const config = /** @type {DetectorConfig} */ (data);
+/** @type {unknown} */
+const loaded = createRequire(import.meta.url)(config.bindingPath);
+const native = /** @type {typeof import('../../../native/binding.js')} */ (loaded);
 
 const input = new Float32Array(3 * config.letterbox.targetWidth * config.letterbox.targetHeight);
 const boxes = new Float32Array(4 * config.maxDetections);
