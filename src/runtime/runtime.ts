@@ -67,9 +67,9 @@ export class Runtime {
     this.loop = new TickLoop({
       layers: [
         hardwareLayer({ tickHz: this.tickHz }),
-        intelligenceLayer({ filter: options.filter, detect: detector !== null }),
-        interfaceLayer({ q_body_view: viewFromBody(session) }),
-        servicesLayer(),
+        intelligenceLayer({ filter: options.filter, detect: detector !== null, rateHz: Math.min(200, this.tickHz) }),
+        interfaceLayer({ q_body_view: viewFromBody(session), rateHz: Math.min(30, this.tickHz) }),
+        servicesLayer({ rateHz: Math.min(1, this.tickHz) }),
       ],
       bus: this.bus,
       clock,
