@@ -8,27 +8,17 @@
  * Needs Chromium at /usr/bin/chromium (or `CHROMIUM_PATH`): `sh setup.sh --system` or
  * `apt-get install -y chromium`. Without it the test fails (it does not skip).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bus } from '../../src/bus/bus.js';
 import { HudServer } from '../../src/hud/server.js';
 import { packageRoot } from '../../src/paths.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { decodeWorldFrames, fakeStats, frameEvent, halFrame, hostBus, sceneFor, worldJpegNames, type RawImage } from './helpers.js';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** A box around the person standing by the table in frames 8.0–9.9 s (768×432 source pixels). */
 const PERSON_BOX = [388, 2, 556, 388] as const;
 const SCREENSHOT = join(packageRoot(), 'test-results/hud-page.png');
@@ -88,18 +78,12 @@ describe('HUD page in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM_PATH}: the HUD browser test needs it. ` +
-          'Run `sh setup.sh --system` or `apt-get install -y chromium` (or set CHROMIUM_PATH).',
-      );
-    }
     images = await decodeWorldFrames(worldJpegNames().slice(80, 100));
     bus = hostBus();
     let t = 0;
     server = await HudServer.start({ bus, port: 0, stats: () => fakeStats((t += 0.5e9)) });
     publisher = startPublisher(bus, images, 10, DETECTOR_LAG_FRAMES);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
