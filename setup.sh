@@ -1,8 +1,8 @@
 #!/bin/sh
 # Kāraṇa Edge set-up for a fresh Debian/Ubuntu machine.
 #
-#   ./setup.sh            system packages (below) when missing, then `npm ci` (which builds the Rust core,
-#                         the C addon and the TypeScript)
+#   ./setup.sh            system packages (below) when missing, then `npm install` (which builds the Rust
+#                         core, the C addon and the TypeScript)
 #   ./setup.sh --system   only the system packages (what `npm test` and .ci/run call first)
 #
 # The default `karana run` needs nothing beyond npm: the sample session's frames are PNG/JPEG files that
@@ -42,4 +42,7 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 [ "${1:-}" = "--system" ] && exit 0
-npm ci
+# `npm install`, not `npm ci`: npm 11 leaves the other platforms' optional packages of @napi-rs/tar and
+# @napi-rs/lzma (build tools of @napi-rs/cli) out of package-lock.json, and `npm ci` then refuses the lock.
+# `npm install` follows the lock all the same.
+npm install --no-audit --no-fund
