@@ -3,6 +3,7 @@
  * `dist/bench/*.bench.js`) on this machine, so users can measure their own dev kit.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchResult, BenchSuite } from '../../bench/harness.js';
@@ -63,5 +64,5 @@ function formatNumber(v: number): string {
 }
 
 export function machineInfo(): Record<string, string | number> {
-  return { node: process.version, arch: process.arch, platform: process.platform, cpus: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 0 };
+  return { node: process.version, arch: process.arch, platform: process.platform, cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30) };
 }

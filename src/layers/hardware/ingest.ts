@@ -84,6 +84,8 @@ export interface IngestOptions {
 
 export class DeviceIngest implements EdgeSource<IngestItem> {
   private readonly readers: Reader[];
+  /** `failed` state items of devices that could not be opened, handed over by the first take. */
+  private failedItems: IngestItem[];
   private readonly now: (() => number) | undefined;
   private readonly readAheadNs: number;
   private readonly changed = new Set<() => void>();
@@ -110,10 +112,7 @@ export class DeviceIngest implements EdgeSource<IngestItem> {
       ended: false,
       wake: null,
     }));
-    if (failed.length > 0) {
-      const items: IngestItem[] = failed.map((f) => ({ type: 'state', kind: f.info.kind, info: f.info, tNs: 0, state: 'failed', message: f.message }));
-      this.readers.push({ index: this.readers.length, entry: deadEntry(failed[0]?.info as DeviceInfo), items, watermarkNs: Infinity, ended: true, wake: null });
-    }
+    this.failedItems = failed.map((f) => ({ type: 'state', kind: f.info.kind, info: f.info, tNs: 0, state: 'failed', message: f.message }));
   }
 
   /** Start the readers (once). */
@@ -124,7 +123,8 @@ export class DeviceIngest implements EdgeSource<IngestItem> {
   }
 
   take(tNs: number): IngestItem[] {
-    const out: { item: IngestItem; index: number }[] = [];
+    const out: { item: IngestItem; index: number }[] = this.failedItems.map((item) => ({ item, index: -1 }));
+    this.failedItems = [];
     for (const r of this.readers) {
       let n = 0;
       while (n < r.items.length && (r.items[n] as IngestItem).tNs <= tNs) n += 1;
@@ -148,7 +148,7 @@ export class DeviceIngest implements EdgeSource<IngestItem> {
   }
 
   get exhausted(): boolean {
-    return this.readers.every((r) => r.ended && r.items.length === 0);
+    return this.failedItems.length === 0 && this.readers.every((r) => r.ended && r.items.length === 0);
   }
 
   /** Stop reading and close every device (errors on close are ignored: the session is over). */
@@ -213,10 +213,4 @@ export class DeviceIngest implements EdgeSource<IngestItem> {
     this.changed.clear();
     for (const w of waiters) w();
   }
-}
-
-/** Stand-in entry for the reader that only reports devices that failed to open. */
-function deadEntry(info: DeviceInfo): IngestDevice {
-  const device = { info, open: async () => undefined, read: async () => null, close: async () => undefined };
-  return { device: device as unknown as AnyDevice, toRuntimeNs: () => 0 };
 }
