@@ -3,13 +3,16 @@
 #
 #   ./setup.sh            system packages (below) when missing, then `npm install` (which builds the Rust
 #                         core, the C addon and the TypeScript)
-#   ./setup.sh --system   only the system packages (what `npm test` and .ci/run call first)
+#   ./setup.sh --system   only what lives outside npm: the system packages and the Python reference
+#                         implementations in .venv (what `npm test` calls first)
 #
 # The default `karana run` needs nothing beyond npm: the sample session's frames are PNG/JPEG files that
 # sharp decodes. The system packages serve the features that need them:
 #   ffmpeg    video files as camera input (`karana detect video.mp4`, manifest `video-camera` devices)
 #   chromium  the HUD's end-to-end tests (Playwright drives Debian's Chromium; it cannot download its own)
 #   python3, make, g++   node-gyp, for the C addon (binding.gyp)
+#   python3-venv          the .venv of test oracles (OpenCV, imufusion: bench/oracle/requirements.txt), which the
+#                         native core's tests and benchmarks compare against
 # The Rust toolchain (cargo ≥ 1.80, for napi-rs) comes from rustup, not from Debian.
 set -eu
 
@@ -19,6 +22,7 @@ command -v chromium >/dev/null 2>&1 || need="$need chromium"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 command -v make >/dev/null 2>&1 || need="$need make"
 command -v g++ >/dev/null 2>&1 || need="$need g++"
+python3 -m venv --help >/dev/null 2>&1 || need="$need python3-venv"
 
 if [ -n "$need" ]; then
   echo "setup: installing Debian packages:$need"
@@ -39,6 +43,15 @@ fi
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo not found: install Rust with rustup (https://rustup.rs), then run this again" >&2
   exit 1
+fi
+
+# Python reference implementations for the tests and benchmarks (PyPI), in the project's own venv.
+here=$(cd "$(dirname "$0")" && pwd)
+if [ ! -x "$here/.venv/bin/python" ] || ! cmp -s "$here/bench/oracle/requirements.txt" "$here/.venv/requirements.txt"; then
+  echo "setup: installing the test oracles into .venv (bench/oracle/requirements.txt)"
+  python3 -m venv "$here/.venv"
+  "$here/.venv/bin/python" -m pip install -q --disable-pip-version-check -r "$here/bench/oracle/requirements.txt"
+  cp "$here/bench/oracle/requirements.txt" "$here/.venv/requirements.txt"
 fi
 
 [ "${1:-}" = "--system" ] && exit 0

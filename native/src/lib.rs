@@ -1,9 +1,5 @@
-//! Kāraṇa Edge native core (napi-rs). Pure kernels live in their own modules and know nothing of
-//! N-API; `js` holds the bindings, which convert arguments and errors at the boundary.
+//! Kāraṇa Edge native core (napi-rs): the N-API bindings over the pure kernel crates in `crates/`
+//! (`karana-image`, `karana-features`, `karana-detect`, `karana-tracking`, `karana-phase`, with the shared
+//! `karana-core`). The bindings convert arguments and errors at the boundary; no math lives here.
 
-pub mod ahrs;
-pub mod detect;
-pub mod error;
-pub mod image;
 pub mod js;
-pub mod letterbox;

@@ -1,8 +1,8 @@
 //! `yoloxDecodeSync`: YOLOX raw output → source-image detections.
 
 use super::letterbox::LetterboxResult;
-use crate::detect::yolox::{detect, DetectionsOut, SourceMapping, YoloxParams};
-use crate::error::dimension;
+use karana_core::error::dimension;
+use karana_detect::yolox::{detect, DetectionsOut, SourceMapping, YoloxParams};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 

@@ -1,8 +1,12 @@
 //! `letterboxSync` / `letterbox`: frame → float32 NCHW detector tensor.
 
-use crate::error::{dimension, in_range, require_disjoint, require_len, triple, KaranaResult};
-use crate::image::{ImageLayout, PixelFormat};
-use crate::letterbox::{letterbox as run, Align, ChannelOrder, LetterboxGeometry, LetterboxParams};
+use karana_core::error::{
+    dimension, in_range, require_disjoint, require_len, triple, KaranaResult,
+};
+use karana_core::image::{ImageLayout, PixelFormat};
+use karana_image::letterbox::{
+    letterbox as run, Align, ChannelOrder, LetterboxGeometry, LetterboxParams,
+};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 

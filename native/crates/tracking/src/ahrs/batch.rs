@@ -4,7 +4,7 @@
 //! errors (buffer sizes, aliasing, settings, a state that holds no quaternion).
 
 use super::madgwick::{step, Bias, Feedback, Quat};
-use crate::error::{in_range, invalid, require_disjoint, require_len, KaranaResult};
+use karana_core::error::{in_range, invalid, require_disjoint, require_len, KaranaResult};
 
 /// Filter settings. `Default` is the frozen default.
 #[derive(Clone, Copy, Debug, PartialEq)]

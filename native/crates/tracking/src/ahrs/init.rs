@@ -1,7 +1,7 @@
 //! Initial orientation from one accelerometer (and optionally magnetometer) reading.
 
 use super::madgwick::Quat;
-use crate::error::{invalid, KaranaResult};
+use karana_core::error::{invalid, KaranaResult};
 
 /// `q_world_body` (Hamilton `[w, x, y, z]`, `w ≥ 0`) whose world z axis is the measured up
 /// direction (`accel`, the specific force at rest, any unit) and whose world x axis is the

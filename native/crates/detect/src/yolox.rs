@@ -12,7 +12,7 @@
 
 use super::nms::class_aware_nms;
 use super::Candidate;
-use crate::error::{in_range, invalid, require_disjoint, require_len, KaranaResult};
+use karana_core::error::{in_range, invalid, require_disjoint, require_len, KaranaResult};
 
 /// Output strides of the three YOLOX heads, pixels.
 pub const STRIDES: [usize; 3] = [8, 16, 32];

@@ -105,7 +105,8 @@ pub fn require_disjoint<A, B>(
     Ok(())
 }
 
-/// The single conversion to a JS error, used by `?` in the N-API glue.
+/// The single conversion to a JS error, used by `?` in the N-API glue (feature `napi`).
+#[cfg(feature = "napi")]
 impl From<KaranaError> for napi::Error {
     fn from(e: KaranaError) -> Self {
         napi::Error::new(napi::Status::InvalidArg, e.to_string())

@@ -8,8 +8,8 @@
 
 mod resample;
 
-use crate::error::{invalid, require_len, KaranaResult};
-use crate::image::{ImageLayout, PixelFormat};
+use karana_core::error::{invalid, require_len, KaranaResult};
+use karana_core::image::{ImageLayout, PixelFormat};
 use resample::{resample, taps, Affine, Job, Kind};
 
 /// Order of the three output planes.

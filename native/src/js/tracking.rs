@@ -1,8 +1,10 @@
 //! `madgwickUpdateSync` / `madgwickUpdate` / `madgwickInitFromAccel`.
 
-use crate::ahrs::batch::{update_batch, BatchInput, BatchReport, MadgwickSettings as Settings};
-use crate::ahrs::init::init_from_accel;
-use crate::error::triple;
+use karana_core::error::triple;
+use karana_tracking::ahrs::batch::{
+    update_batch, BatchInput, BatchReport, MadgwickSettings as Settings,
+};
+use karana_tracking::ahrs::init::init_from_accel;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 

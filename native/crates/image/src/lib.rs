@@ -1,0 +1,3 @@
+//! Image kernels: letterbox + normalize to detector tensors.
+
+pub mod letterbox;

@@ -1,0 +1,1 @@
+//! Phase and clock math.

@@ -1,0 +1,3 @@
+//! Tracking math: AHRS filters.
+
+pub mod ahrs;

@@ -1,0 +1,1 @@
+//! N-API bindings of `karana-features` (see the crate's docs).

@@ -1,0 +1,1 @@
+//! N-API bindings of `karana-image` (see the crate's docs).

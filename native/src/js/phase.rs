@@ -1,0 +1,1 @@
+//! N-API bindings of `karana-phase` (see the crate's docs).

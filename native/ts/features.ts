@@ -1,0 +1,2 @@
+/** Features kernels of the native core (karana-features). */
+export {};

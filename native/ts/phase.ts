@@ -1,0 +1,2 @@
+/** Phase kernels of the native core (karana-phase). */
+export {};
