@@ -1,17 +1,22 @@
-//! Detector post-processing: YOLOX decoding and class-aware non-maximum suppression.
+//! Detector post-processing: from a YOLOX or YOLOv8 output tensor to boxes in source-image
+//! pixels in one call — the candidate pass (per-anchor best class, score threshold), greedy
+//! class-aware or class-agnostic NMS, and the mapping back through the letterbox.
+//!
+//! Sources: Ge et al., "YOLOX: Exceeding YOLO Series in 2021" (arXiv:2107.08430) and its
+//! `demo_postprocess` / `postprocess`; ultralytics `non_max_suppression` for the YOLOv8 layout;
+//! torchvision `nms` / `batched_nms` for the suppression rule. Compared with OpenCV
+//! `cv::dnn::NMSBoxes` / `NMSBoxesBatched` in `docs/native-detect.md`.
 
-pub mod nms;
-pub mod yolox;
+mod candidates;
+mod classmax;
+pub mod decoder;
+mod kept;
+mod nms;
+#[cfg(target_arch = "aarch64")]
+mod simd_neon;
+#[cfg(target_arch = "x86_64")]
+mod simd_x86;
+pub mod spec;
 
-/// One scored box, corners in pixels (`x1 < x2`, `y1 < y2`, pixel edges at integers).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Candidate {
-    pub x1: f64,
-    pub y1: f64,
-    pub x2: f64,
-    pub y2: f64,
-    pub score: f64,
-    pub class_id: u32,
-    /// Row of the raw output it came from (the deterministic tie-break).
-    pub index: u32,
-}
+pub use decoder::{check_call, Decoder, DetectionsOut, NmsParams, SourceMapping};
+pub use spec::{anchor_count, Head, Layout, OutputSpec, STRIDES};

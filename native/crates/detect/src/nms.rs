@@ -1,20 +1,29 @@
-//! Greedy class-aware non-maximum suppression.
+//! Greedy non-maximum suppression, class-aware or class-agnostic.
 //!
-//! Candidates are visited by descending score (equal scores: lower `index` first, so the result
+//! Candidates are visited by descending score (equal scores: lower anchor first, so the result
 //! does not depend on sort stability); a candidate is kept unless it overlaps an already kept box
-//! of the same class with IoU strictly greater than the threshold. Boxes of different classes
-//! never suppress each other. This is torchvision's `batched_nms` (used by YOLOX `postprocess`)
-//! with its IoU (no +1 on widths), stopped after `max_detections` boxes.
+//! of the same group with IoU strictly greater than the threshold; the group is the class
+//! (class-aware, torchvision `batched_nms` as YOLOX `postprocess` uses it) or one group for all
+//! (class-agnostic, torchvision `nms`). IoU = intersection / union of the corner boxes, no +1 on
+//! widths, 0 when the union is empty; computed in float64 from the candidates' corners. Stops
+//! after `max_detections` kept boxes (the first ones of the greedy order: what the full run would
+//! keep, truncated).
+//!
+//! Speed: a kept box can only suppress a candidate it intersects, so each candidate is first
+//! screened against the kept boxes of its group, eight at a time, on float32 copies rounded
+//! outwards (supersets of the true boxes, so the screen never misses an intersection; see
+//! `kept`), and the exact IoU is computed only for the kept boxes that pass.
 
-use super::Candidate;
-use std::cmp::Ordering;
+use super::candidates::Candidates;
+use super::kept::Kept;
 
-/// Intersection over union of two boxes; 0 when the union is empty.
-pub fn iou(a: &Candidate, b: &Candidate) -> f64 {
-    let w = (a.x2.min(b.x2) - a.x1.max(b.x1)).max(0.0);
-    let h = (a.y2.min(b.y2) - a.y1.max(b.y1)).max(0.0);
+/// Intersection over union of two corner boxes; 0 when the union is empty.
+#[inline(always)]
+pub fn iou(a: &[f64; 4], b: &[f64; 4]) -> f64 {
+    let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
+    let h = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
     let inter = w * h;
-    let union = (a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter;
+    let union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
     if union > 0.0 {
         inter / union
     } else {
@@ -22,91 +31,70 @@ pub fn iou(a: &Candidate, b: &Candidate) -> f64 {
     }
 }
 
-/// Sorts `candidates` (score descending, then index ascending) and appends the kept ones to `kept`
-/// (which is cleared first), at most `max_detections`.
-pub fn class_aware_nms(
-    candidates: &mut [Candidate],
+/// The largest float32 ≤ `x` (NaN stays NaN).
+pub fn f32_down(x: f64) -> f32 {
+    let f = x as f32;
+    if f64::from(f) > x {
+        f.next_down()
+    } else {
+        f
+    }
+}
+
+/// The smallest float32 ≥ `x` (NaN stays NaN).
+pub fn f32_up(x: f64) -> f32 {
+    let f = x as f32;
+    if f64::from(f) < x {
+        f.next_up()
+    } else {
+        f
+    }
+}
+
+/// Sorts the candidates' keys and fills `kept` with the slots the greedy pass keeps, at most
+/// `max_detections`; `SIMD`: screen on the platform's vector unit.
+#[inline(always)]
+pub fn greedy<const SIMD: bool>(
+    c: &mut Candidates,
     iou_threshold: f64,
     max_detections: usize,
-    kept: &mut Vec<Candidate>,
+    class_agnostic: bool,
+    kept: &mut Kept,
 ) {
-    candidates.sort_unstable_by(|a, b| {
-        b.score
-            .partial_cmp(&a.score)
-            .unwrap_or(Ordering::Equal)
-            .then(a.index.cmp(&b.index))
-    });
+    c.keys.sort_unstable();
     kept.clear();
-    for c in candidates.iter() {
-        if kept.len() >= max_detections {
+    'candidates: for &key in &c.keys {
+        if kept.slots.len() >= max_detections {
             break;
         }
-        let suppressed = kept
-            .iter()
-            .any(|k| k.class_id == c.class_id && iou(k, c) > iou_threshold);
-        if !suppressed {
-            kept.push(*c);
+        let slot = key as u32;
+        let exact = &c.boxes[slot as usize];
+        let outer = [
+            f32_down(exact[0]),
+            f32_down(exact[1]),
+            f32_up(exact[2]),
+            f32_up(exact[3]),
+        ];
+        let group = if class_agnostic {
+            0
+        } else {
+            c.classes[slot as usize] as usize
+        };
+        let mut block = kept.first_block(group);
+        while let Some(b) = block {
+            let mut mask = kept.screen::<SIMD>(b, outer);
+            while mask != 0 {
+                let l = mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                if iou(&c.boxes[kept.slot(b, l)], exact) > iou_threshold {
+                    continue 'candidates;
+                }
+            }
+            block = kept.next_block(b);
         }
+        kept.push(slot, outer, group);
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cand(x1: f64, score: f64, class_id: u32, index: u32) -> Candidate {
-        Candidate {
-            x1,
-            y1: 0.0,
-            x2: x1 + 10.0,
-            y2: 10.0,
-            score,
-            class_id,
-            index,
-        }
-    }
-
-    #[test]
-    fn iou_of_half_overlap() {
-        assert!((iou(&cand(0.0, 1.0, 0, 0), &cand(5.0, 1.0, 0, 1)) - 1.0 / 3.0).abs() < 1e-15);
-        assert_eq!(iou(&cand(0.0, 1.0, 0, 0), &cand(20.0, 1.0, 0, 1)), 0.0);
-    }
-
-    #[test]
-    fn suppresses_within_a_class_only() {
-        let mut c = vec![
-            cand(1.0, 0.8, 0, 0),
-            cand(0.0, 0.9, 0, 1),
-            cand(0.5, 0.85, 1, 2),
-            cand(40.0, 0.3, 0, 3),
-        ];
-        let mut kept = Vec::new();
-        class_aware_nms(&mut c, 0.45, 10, &mut kept);
-        let ids: Vec<u32> = kept.iter().map(|k| k.index).collect();
-        assert_eq!(ids, [1, 2, 3]);
-    }
-
-    #[test]
-    fn equal_scores_keep_the_lower_index_and_max_is_honoured() {
-        let mut c = vec![
-            cand(0.0, 0.5, 0, 7),
-            cand(0.0, 0.5, 0, 3),
-            cand(50.0, 0.5, 0, 9),
-        ];
-        let mut kept = Vec::new();
-        class_aware_nms(&mut c, 0.45, 1, &mut kept);
-        assert_eq!(kept.len(), 1);
-        assert_eq!(kept[0].index, 3);
-        class_aware_nms(&mut c, 0.45, 5, &mut kept);
-        assert_eq!(kept.iter().map(|k| k.index).collect::<Vec<_>>(), [3, 9]);
-    }
-
-    #[test]
-    fn threshold_is_strict() {
-        // IoU exactly 1/3 is not above a 1/3 threshold.
-        let mut c = vec![cand(0.0, 0.9, 0, 0), cand(5.0, 0.8, 0, 1)];
-        let mut kept = Vec::new();
-        class_aware_nms(&mut c, 1.0 / 3.0, 5, &mut kept);
-        assert_eq!(kept.len(), 2);
-    }
-}
+mod tests;
