@@ -1,6 +1,7 @@
 //! Initial orientation from one accelerometer (and optionally magnetometer) reading.
 
-use super::madgwick::Quat;
+use crate::lie::quat::{matrix_to_quat, Quat};
+use crate::lie::so3::Mat3;
 use karana_core::error::{invalid, KaranaResult};
 
 /// `q_world_body` (Hamilton `[w, x, y, z]`, `w ≥ 0`) whose world z axis is the measured up
@@ -57,47 +58,12 @@ fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
     ]
 }
 
-/// Quaternion of the rotation matrix whose rows are `r` (Shepperd's method), `w ≥ 0`.
+/// Quaternion (`w ≥ 0`) of the rotation matrix whose rows are `r`: the rows are the world axes
+/// expressed in the body frame, so the matrix is `R_world_body`.
 fn from_rows(r: [[f64; 3]; 3]) -> Quat {
-    let trace = r[0][0] + r[1][1] + r[2][2];
-    let q = if trace > 0.0 {
-        let s = 2.0 * (trace + 1.0).sqrt();
-        [
-            0.25 * s,
-            (r[2][1] - r[1][2]) / s,
-            (r[0][2] - r[2][0]) / s,
-            (r[1][0] - r[0][1]) / s,
-        ]
-    } else if r[0][0] > r[1][1] && r[0][0] > r[2][2] {
-        let s = 2.0 * (1.0 + r[0][0] - r[1][1] - r[2][2]).sqrt();
-        [
-            (r[2][1] - r[1][2]) / s,
-            0.25 * s,
-            (r[0][1] + r[1][0]) / s,
-            (r[0][2] + r[2][0]) / s,
-        ]
-    } else if r[1][1] > r[2][2] {
-        let s = 2.0 * (1.0 + r[1][1] - r[0][0] - r[2][2]).sqrt();
-        [
-            (r[0][2] - r[2][0]) / s,
-            (r[0][1] + r[1][0]) / s,
-            0.25 * s,
-            (r[1][2] + r[2][1]) / s,
-        ]
-    } else {
-        let s = 2.0 * (1.0 + r[2][2] - r[0][0] - r[1][1]).sqrt();
-        [
-            (r[1][0] - r[0][1]) / s,
-            (r[0][2] + r[2][0]) / s,
-            (r[1][2] + r[2][1]) / s,
-            0.25 * s,
-        ]
-    };
-    if q[0] < 0.0 {
-        q.map(|c| -c)
-    } else {
-        q
-    }
+    matrix_to_quat(&Mat3::from_row_slice(&[
+        r[0][0], r[0][1], r[0][2], r[1][0], r[1][1], r[1][2], r[2][0], r[2][1], r[2][2],
+    ]))
 }
 
 fn format_vec(v: [f64; 3]) -> String {

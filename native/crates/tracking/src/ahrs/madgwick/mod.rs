@@ -27,8 +27,9 @@
 //! `R(q)`. The world frame is z up (gravity along −z, the accelerometer reads +z at rest) with x
 //! toward magnetic north when a magnetometer is used (so y points west).
 
-/// Hamilton quaternion `[w, x, y, z]`.
-pub type Quat = [f64; 4];
+pub mod batch;
+
+pub use crate::lie::quat::Quat;
 
 /// What the gyroscope integration is corrected with (unit vectors in the body frame).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::ahrs::stream::{BatchInput, BatchReport};
 
 struct Samples {
     t: Vec<f64>,
@@ -89,6 +90,7 @@ fn degraded_samples_are_counted_not_thrown() {
         accel_rejected: 1,
         mag_rejected: 0,
         skipped: 1,
+        ..BatchReport::default()
     };
     assert_eq!(r, want);
     assert_eq!(
