@@ -71,7 +71,8 @@ pub struct LetterboxResult {
     pub target_height: u32,
 }
 
-fn layout(f: &FrameLayout) -> KaranaResult<ImageLayout> {
+/// The checked layout of a frame (`"format"`, `"widthPx"`, `"heightPx"`, `"strideBytes"` errors).
+pub(crate) fn layout(f: &FrameLayout) -> KaranaResult<ImageLayout> {
     let format = PixelFormat::parse("format", &f.format)?;
     let width = dimension("widthPx", f.width_px)?;
     let height = dimension("heightPx", f.height_px)?;
