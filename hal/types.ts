@@ -4,8 +4,10 @@
  * "binding" pattern: `SerialPort` and `SerialPortMock` differ only in the binding they are given).
  *
  * Clocks: every sample carries `deviceTimeNs`, the time of capture on the device's own clock, as a bigint
- * (EuRoC stamps are UNIX ns ≈ 1.4e18, beyond 2^53). Mapping device clocks to the runtime clock is the
- * hardware layer's job (`src/layers/hardware/clock-map.ts`), not the driver's.
+ * (EuRoC stamps are UNIX ns ≈ 1.4e18, beyond 2^53). Drivers of live devices also stamp `hostTimeNs`, the
+ * host's CLOCK_MONOTONIC (`process.hrtime.bigint()`) when the sample reached the driver; the pair is what
+ * the clock estimator (`src/layers/hardware/time-sync.ts`, native TICSync) maps device clocks with. Mapping
+ * device clocks to the runtime clock is the hardware layer's job, not the driver's.
  *
  * Errors: `open()` throws a {@link DeviceError} when the device cannot be used at all (missing file, no
  * permission). `read()` throws a {@link SampleError} for one bad sample (corrupt frame, short CSV row): the
@@ -94,8 +96,19 @@ export interface PowerInfo extends DeviceInfo {
   readonly kind: 'power';
 }
 
+/** The two clocks of a sample (see the module documentation). */
+export interface Stamped {
+  /** Capture time on the device's own clock, ns. */
+  readonly deviceTimeNs: bigint;
+  /**
+   * Live devices: host CLOCK_MONOTONIC when the sample reached the driver (after any transport delay), ns.
+   * Absent for replayed recordings, whose device clock is the only one.
+   */
+  readonly hostTimeNs?: bigint;
+}
+
 /** A camera frame, row-major, `strideBytes` per row. The buffer belongs to the receiver. */
-export interface CameraFrame {
+export interface CameraFrame extends Stamped {
   /** Frame number from the device, 0-based, counting frames the device produced (gaps show drops). */
   readonly seq: number;
   /** Capture time (start of exposure or kernel timestamp), device clock, ns. */
@@ -108,8 +121,7 @@ export interface CameraFrame {
 }
 
 /** One IMU sample in the IMU's own frame (x, y, z as the datasheet draws them), SI units. */
-export interface ImuSample {
-  readonly deviceTimeNs: bigint;
+export interface ImuSample extends Stamped {
   readonly gyroRadps: readonly [number, number, number];
   readonly accelMps2: readonly [number, number, number];
   /** Magnetic field, µT, when the device has a magnetometer. */
@@ -117,22 +129,19 @@ export interface ImuSample {
 }
 
 /** A chunk of PCM audio; `deviceTimeNs` is the time of the first sample. */
-export interface AudioChunk {
-  readonly deviceTimeNs: bigint;
+export interface AudioChunk extends Stamped {
   readonly sampleRateHz: number;
   /** Interleaved samples scaled to [-1, 1]. */
   readonly samples: Float32Array;
   readonly channels: number;
 }
 
-export interface ThermalReading {
-  readonly deviceTimeNs: bigint;
+export interface ThermalReading extends Stamped {
   readonly tempC: number;
 }
 
 /** Battery / supply state; fields a gauge cannot measure are omitted. */
-export interface PowerReading {
-  readonly deviceTimeNs: bigint;
+export interface PowerReading extends Stamped {
   /** State of charge, 0–100 %. */
   readonly batteryPercent?: number;
   readonly voltageV?: number;
