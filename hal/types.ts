@@ -126,6 +126,11 @@ export interface ImuSample extends Stamped {
   readonly accelMps2: readonly [number, number, number];
   /** Magnetic field, µT, when the device has a magnetometer. */
   readonly magUt?: readonly [number, number, number];
+  /**
+   * Attitude fused on the device, when it reports one (BNO055, BNO08x): unit quaternion `[w, x, y, z]`
+   * rotating IMU-frame vectors into the device's own world frame (its datasheet says which).
+   */
+  readonly orientationWxyz?: readonly [number, number, number, number];
 }
 
 /** A chunk of PCM audio; `deviceTimeNs` is the time of the first sample. */
