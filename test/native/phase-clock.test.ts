@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeArray, oracleAvailable, runOracle } from '../../bench/oracle/python.js';
 import { ClockSync, type ClockMethod } from '../../native/index.js';
+import { SplitMix64 } from '../helpers/splitmix.js';
 import { HAS_SHARED_DATA, SHARED_DATA } from './data.js';
 
 /** First column (ns) of an EuRoC CSV, exact. */
@@ -22,23 +23,6 @@ function eurocStamps(rel: string): BigInt64Array {
 
 const MH01 = 'euroc_mh01_excerpt/mav0/imu0/data.csv';
 const V101 = 'euroc_v1_01_imu_gt/mav0/imu0/data.csv';
-const MASK = (1n << 64n) - 1n;
-
-/** SplitMix64 (Steele, Lea & Flood, OOPSLA 2014); `uniform` in [0, 1) from the top 53 bits. */
-class SplitMix64 {
-  #s: bigint;
-  constructor(seed: number) {
-    this.#s = BigInt(seed);
-  }
-  uniform(): number {
-    this.#s = (this.#s + 0x9e3779b97f4a7c15n) & MASK;
-    let z = this.#s;
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK;
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK;
-    z ^= z >> 31n;
-    return Number(z >> 11n) / 2 ** 53;
-  }
-}
 
 interface Link {
   readonly skew: number;
