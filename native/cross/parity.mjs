@@ -3,6 +3,7 @@
 // qemu-aarch64, see aarch64.sh) can be compared line for line. Needs `npm run build` (dist/native).
 //   node native/cross/parity.mjs prepare <dir>   decode the frames with sharp into <dir> (x86-64 side)
 //   node native/cross/parity.mjs run <dir>       print the digests (either side)
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- plain JS that both architectures' Node run as is; it loads the built dist/native at run time */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
