@@ -25,7 +25,7 @@ if [ -z "${1:-}" ]; then
   cargo test --manifest-path native/Cargo.toml --release --target aarch64-unknown-linux-gnu $crates
 fi
 npx napi build --platform --release --manifest-path native/Cargo.toml --output-dir native \
-  --target aarch64-unknown-linux-gnu --js false --dts binding.aarch64.d.ts
+  --target aarch64-unknown-linux-gnu --no-js --dts binding.aarch64.d.ts
 rm -f native/binding.aarch64.d.ts
 file native/karana-native.linux-arm64-gnu.node
 if [ "${1:-}" = "--parity" ]; then
