@@ -15,6 +15,11 @@ import { EurocCamera } from './mock/euroc-camera.js';
 import { loadEurocGroundTruth } from './mock/euroc-groundtruth.js';
 import type { GroundTruth } from './mock/euroc-groundtruth.js';
 import { EurocImu } from './mock/euroc-imu.js';
+import type { FaultsConfig } from './faults/schema.js';
+import { HID_DRIVERS } from './hid/drivers.js';
+import { I2C_DRIVERS } from './i2c/drivers.js';
+import { MCAP_DRIVERS } from './mcap/drivers.js';
+import { SERIAL_DRIVERS } from './serial/drivers.js';
 import type { TimeWindow } from './mock/time-window.js';
 import { VideoCamera } from './mock/video-camera.js';
 import { WavAudio } from './mock/wav-audio.js';
@@ -41,6 +46,8 @@ export interface DeviceConfig {
   readonly offsetS: number;
   /** The driver's own options (validated by its schema for this kind). */
   readonly options: Readonly<Record<string, unknown>>;
+  /** Faults injected into this device's stream (`docs/faults.md`). */
+  readonly faults?: FaultsConfig;
 }
 
 /** What the loader passes to a driver besides the config. */
@@ -170,6 +177,10 @@ export const DRIVERS: readonly DriverEntry[] = Object.freeze([
       return new WavAudio({ id: config.id, path: at(config, context), ...WavAudioOptions.parse(config.options) });
     },
   },
+  ...MCAP_DRIVERS,
+  ...SERIAL_DRIVERS,
+  ...HID_DRIVERS,
+  ...I2C_DRIVERS,
 ] satisfies DriverEntry[]);
 
 /** The ground-truth loaders, by name. */

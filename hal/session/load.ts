@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { GROUNDTRUTH_DRIVERS, clockOf, findDriver, findGroundTruthDriver, unknownDriverMessage } from '../drivers.js';
 import type { DeviceConfig } from '../drivers.js';
 import { describeFsError, exists } from '../mock/files.js';
+import { wrapDevice } from '../faults/index.js';
+import { planMcapSession } from '../mcap/session.js';
 import { DeviceError } from '../types.js';
 import { deviceWindow, sessionClock } from './clock.js';
 import { isEurocFolder, planEurocFolder } from './euroc-auto.js';
@@ -30,6 +32,7 @@ export async function loadSession(path: string): Promise<Session> {
   } catch (err) {
     throw new SessionError(path, [{ path: '', message: `cannot open the session: ${describeFsError(err)}` }]);
   }
+  if (!isDir && path.toLowerCase().endsWith('.mcap')) return openSession(await planMcapSession(path));
   if (!isDir) return openSession(await readManifest(path));
   const manifest = join(path, MANIFEST_NAME);
   if (await exists(manifest)) return openSession(await readManifest(manifest));
@@ -67,7 +70,7 @@ async function openDevice(plan: SessionPlan, config: DeviceConfig): Promise<Sess
   const clock = clockOf(config);
   const window = entry.windowed ? deviceWindow(clock, plan.startNs, config.offsetS, plan.durationNs) : undefined;
   try {
-    const device = entry.create(config, { baseDir: plan.rootDir, ...(window === undefined ? {} : { window }) });
+    const device = wrapDevice(entry.create(config, { baseDir: plan.rootDir, ...(window === undefined ? {} : { window }) }), config.faults);
     await device.open();
     return { device, config, toSessionNs: sessionClock(clock, plan.startNs, config.offsetS) };
   } catch (err) {

@@ -9,13 +9,14 @@ import { parse, TomlError } from 'smol-toml';
 import { z } from 'zod';
 import { DRIVERS, GROUNDTRUTH_DRIVERS, clockOf, findDriver, findGroundTruthDriver, unknownDriverMessage } from '../drivers.js';
 import type { DeviceConfig, GroundTruthConfig } from '../drivers.js';
+import { FaultsSchema } from '../faults/schema.js';
 import { describeFsError } from '../mock/files.js';
 import type { DeviceKind } from '../types.js';
 import { SessionError } from './types.js';
 import type { SessionIssue, SessionPlan } from './types.js';
 
 const KINDS = ['camera', 'imu', 'audio', 'thermal', 'power'] as const satisfies readonly DeviceKind[];
-const BASE_FIELDS = new Set(['id', 'kind', 'driver', 'path', 'role', 'clock', 'offsetS']);
+const BASE_FIELDS = new Set(['id', 'kind', 'driver', 'path', 'role', 'clock', 'offsetS', 'faults']);
 
 const Top = z.strictObject({
   name: z.string().min(1),
@@ -36,6 +37,7 @@ const Base = {
   role: z.enum(['tracking', 'world']).optional(),
   clock: z.enum(['absolute', 'relative']).optional(),
   offsetS: z.number().refine(Number.isFinite, 'must be finite').default(0),
+  faults: FaultsSchema.optional(),
 };
 
 const GroundTruthBase = {
@@ -107,13 +109,13 @@ function device(raw: Record<string, unknown>, i: number, issues: SessionIssue[])
     issues.push(...toIssues(parsed.error.issues, raw, ['devices', i]));
     return [];
   }
-  const { id, driver, path, role, clock, offsetS } = parsed.data;
+  const { id, driver, path, role, clock, offsetS, faults } = parsed.data;
   if (role !== undefined && parsed.data.kind !== 'camera') {
     issues.push({ path: `${at}.role`, message: 'only cameras have a role' });
     return [];
   }
   const driverOptions = Object.fromEntries(Object.entries(parsed.data).filter(([k]) => !BASE_FIELDS.has(k)));
-  const optional = { ...(role === undefined ? {} : { role }), ...(clock === undefined ? {} : { clock }) };
+  const optional = { ...(role === undefined ? {} : { role }), ...(clock === undefined ? {} : { clock }), ...(faults === undefined ? {} : { faults }) };
   return [{ id, kind: parsed.data.kind, driver, path, ...optional, offsetS, options: driverOptions }];
 }
 

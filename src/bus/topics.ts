@@ -57,7 +57,12 @@ export interface PowerStateEvent {
   readonly charging?: boolean;
 }
 
-export type DeviceState = 'open' | 'ended' | 'failed';
+/**
+ * A device's state on the bus: `open` (delivering; also again after a reconnect), `disconnected` (it went
+ * away: unplugged, I/O error), `reconnecting` (an attempt to reopen it is under way; one event per attempt),
+ * `ended` (its stream is over), `failed` (it cannot go on).
+ */
+export type DeviceState = 'open' | 'disconnected' | 'reconnecting' | 'ended' | 'failed';
 
 export interface DeviceStateEvent {
   readonly deviceId: string;

@@ -4,10 +4,14 @@
  *   karana run [--session PATH] [--speed X] [--no-hud] [--port N] [--report FILE.json] [--event-log FILE]
  *   karana detect FILE [--json]
  *   karana bench [NAME…] [--json] [--quick]
+ *   karana record [--session PATH] [--out FILE.mcap] [--duration S] [--topics LIST] …
+ *   karana doctor [--json] [--udev [FILE]]
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBenchCommand, listSuites } from './bench.js';
 import { detectCommand } from './detect.js';
+import { doctorCommand } from './doctor.js';
+import { registerRecordCommand } from './record.js';
 import { runCommand } from './run.js';
 
 function number(name: string, min: number, max = Number.POSITIVE_INFINITY): (value: string) => number {
@@ -38,8 +42,11 @@ program
   .addOption(new Option('--rt-priority <n>', 'real clock: SCHED_FIFO priority of the metronome thread, the tick thread one below (needs CAP_SYS_NICE; 0: off)').argParser(number('rt-priority', 0, 99)).default(20))
   .option('--tick-cpus <list>', 'real clock: pin the tick and metronome threads to these CPUs, e.g. 3 or 2,3', (v: string) => v.split(',').map(number('tick-cpus', 0, 1023)))
   .option('--quiet', 'no status line or summary (use with --report)')
-  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; tickCpus?: number[]; quiet?: boolean }) => {
-    await runCommand({ ...o, quiet: o.quiet === true });
+  .option('--start <s>', 'replay: start this far into the session, s', number('start', 0))
+  .option('--loop [n]', 'replay: play the session n times (no n: until stopped)', number('loop', 1))
+  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; tickCpus?: number[]; quiet?: boolean; start?: number; loop?: number | boolean }) => {
+    const { start, loop, ...rest } = o;
+    await runCommand({ ...rest, quiet: o.quiet === true, ...(start === undefined ? {} : { startS: start }), ...(loop === undefined ? {} : { loop }) });
   });
 
 program
@@ -62,6 +69,17 @@ program
   .option('--quick', 'shorter runs')
   .action(async (names: string[], o: { json?: boolean; quick?: boolean }) => {
     await runBenchCommand(names, { json: o.json === true, quick: o.quick === true });
+  });
+
+registerRecordCommand(program);
+
+program
+  .command('doctor')
+  .description('list attached devices and the driver of each, check tools and permissions, write udev rules')
+  .option('--json', 'print the report as JSON')
+  .option('--udev [file]', 'write udev rules (default /etc/udev/rules.d/70-karana-edge.rules) and exit')
+  .action(async (o: { json?: boolean; udev?: string | boolean }) => {
+    await doctorCommand({ json: o.json === true, ...(o.udev === undefined ? {} : { udev: o.udev }) });
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { applyReplayControls } from '../../hal/replay/controls.js';
 import { loadSession, type Session } from '../../hal/session/index.js';
 import { HudServer } from '../hud/server.js';
 import type { HudStats } from '../hud/types.js';
@@ -33,11 +34,22 @@ export interface RunCommandOptions {
   readonly tickCpus?: readonly number[];
   /** Write progress and the summary (false for `--json`-style quiet use in tests). */
   readonly quiet: boolean;
+  /** `--start <s>`: start this far into the session (replay). */
+  readonly startS?: number;
+  /** `--loop [n]`: replay the session n times (`true`: until stopped). */
+  readonly loop?: number | boolean;
 }
 
 export async function runCommand(options: RunCommandOptions): Promise<RunReport> {
   const sessionPath = resolve(options.session ?? sampleSessionPath());
-  const session = await loadSession(sessionPath);
+  const loaded = await loadSession(sessionPath);
+  let session: Session;
+  try {
+    session = applyReplayControls(loaded, { ...(options.startS === undefined ? {} : { startS: options.startS }), ...(options.loop === undefined ? {} : { loop: options.loop }) });
+  } catch (err) {
+    await loaded.close();
+    throw err;
+  }
   const log = (line: string): void => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
   };

@@ -6,6 +6,7 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DRIVERS } from '../../hal/drivers.js';
 import type { EurocCamera } from '../../hal/mock/euroc-camera.js';
 import { loadSession } from '../../hal/session/load.js';
 import { SessionError } from '../../hal/session/types.js';
@@ -177,7 +178,7 @@ describe('session.toml with bad fields', () => {
   it('names an unknown driver and lists the known ones', async () => {
     const text = HEAD + WAV() + WAV().replace('"mic"', '"mic2"') + '[[devices]]\nid = "cam"\nkind = "camera"\ndriver = "v4l3"\npath = "/dev/video0"\n';
     expect(await errorOf('unknown-driver', text)).toBe(
-      'session.toml: devices[2].driver: unknown driver "v4l3" (known: csv-trace, euroc-camera, euroc-imu, video-camera, wav-audio)',
+      `session.toml: devices[2].driver: unknown driver "v4l3" (known: ${DRIVERS.map((d) => d.name).join(', ')})`,
     );
   });
 

@@ -8,6 +8,11 @@
  *
  * Bad input never stops the other devices: a `SampleError` becomes a `skipped` item and the reader goes
  * on; any other error from a device becomes a `failed` state item and ends that device only.
+ *
+ * Devices that report connection states (`hal/live/reconnect.ts`: `disconnected`, `reconnecting`, `open`
+ * again) have them forwarded as `state` items in stream order, stamped with the device's last sample time.
+ * On a real clock the other devices' samples keep flowing meanwhile; in virtual-clock replay `ready(t)` waits
+ * for the reconnecting device like for any other (the run stays deterministic).
  */
 import {
   SampleError,
@@ -25,6 +30,8 @@ import {
   type ThermalInfo,
   type ThermalReading,
 } from '../../../hal/types.js';
+import { isDeviceStateSource } from '../../../hal/live/reconnect.js';
+import type { DeviceStateChange } from '../../../hal/live/reconnect.js';
 import type { DeviceState } from '../../bus/topics.js';
 import type { EdgeSource } from '../../tick/loop.js';
 import { errorMessage } from '../../tick/work.js';
@@ -90,6 +97,7 @@ export class DeviceIngest implements EdgeSource<IngestItem> {
   private readonly readAheadNs: number;
   private readonly changed = new Set<() => void>();
   private demandNs = Number.NEGATIVE_INFINITY;
+  private readonly unsubscribe: (() => void)[] = [];
   private closed = false;
   private started = false;
 
@@ -113,6 +121,10 @@ export class DeviceIngest implements EdgeSource<IngestItem> {
       wake: null,
     }));
     this.failedItems = failed.map((f) => ({ type: 'state', kind: f.info.kind, info: f.info, tNs: 0, state: 'failed', message: f.message }));
+    for (const r of this.readers) {
+      const device: unknown = r.entry.device;
+      if (isDeviceStateSource(device)) this.unsubscribe.push(device.onStateChange((change) => this.stateChange(r, change)));
+    }
   }
 
   /** Start the readers (once). */
@@ -154,6 +166,7 @@ export class DeviceIngest implements EdgeSource<IngestItem> {
   /** Stop reading and close every device (errors on close are ignored: the session is over). */
   async close(): Promise<void> {
     this.closed = true;
+    for (const off of this.unsubscribe.splice(0)) off();
     for (const r of this.readers) r.wake?.();
     await Promise.all(this.readers.map((r) => r.entry.device.close().catch(() => undefined)));
   }
@@ -198,6 +211,13 @@ export class DeviceIngest implements EdgeSource<IngestItem> {
   private push(r: Reader, item: IngestItem): void {
     r.items.push(item);
     this.notify();
+  }
+
+  /** A connection change of a reconnecting device, as a `state` item in its stream. */
+  private stateChange(r: Reader, change: DeviceStateChange): void {
+    if (this.closed || r.ended) return;
+    const { info } = r.entry.device;
+    this.push(r, { type: 'state', kind: info.kind, info, tNs: Math.max(r.watermarkNs, 0), state: change.state, message: change.message });
   }
 
   private end(r: Reader, state: DeviceState, message?: string): void {
