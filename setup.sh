@@ -8,7 +8,11 @@
 #
 # The default `karana run` needs nothing beyond npm: the sample session's frames are PNG/JPEG files that
 # sharp decodes. The system packages serve the features that need them:
-#   ffmpeg    video files as camera input (`karana detect video.mp4`, manifest `video-camera` devices)
+#   ffmpeg    video files as camera input (`karana detect video.mp4`, manifest `video-camera` devices), and the
+#             emulated V4L2 camera's MJPEG/YUYV frames from videos
+#   gstreamer1.0-tools, -plugins-base, -good, -bad (gdppay), -libav (H.264)
+#             the `gstreamer` camera driver (CSI cameras: libcamerasrc, nvarguscamerasrc) and its tests
+#   alsa-utils  arecord, for the `alsa` microphone driver
 #   chromium  the HUD's end-to-end tests (Playwright drives Debian's Chromium; it cannot download its own)
 #   python3, make, g++   node-gyp, for the C addon (binding.gyp)
 #   python3-venv          the .venv of test oracles (OpenCV, imufusion: bench/oracle/requirements.txt), which the
@@ -23,6 +27,11 @@ command -v python3 >/dev/null 2>&1 || need="$need python3"
 command -v make >/dev/null 2>&1 || need="$need make"
 command -v g++ >/dev/null 2>&1 || need="$need g++"
 python3 -m venv --help >/dev/null 2>&1 || need="$need python3-venv"
+command -v gst-launch-1.0 >/dev/null 2>&1 || need="$need gstreamer1.0-tools"
+for plugin in gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav; do
+  dpkg -s "$plugin" >/dev/null 2>&1 || need="$need $plugin"
+done
+command -v arecord >/dev/null 2>&1 || need="$need alsa-utils"
 
 if [ -n "$need" ]; then
   echo "setup: installing Debian packages:$need"

@@ -16,10 +16,13 @@ import { loadEurocGroundTruth } from './mock/euroc-groundtruth.js';
 import type { GroundTruth } from './mock/euroc-groundtruth.js';
 import { EurocImu } from './mock/euroc-imu.js';
 import type { FaultsConfig } from './faults/schema.js';
+import { AUDIO_DRIVERS } from './alsa/driver-table.js';
 import { HID_DRIVERS } from './hid/drivers.js';
 import { I2C_DRIVERS } from './i2c/drivers.js';
 import { MCAP_DRIVERS } from './mcap/drivers.js';
 import { SERIAL_DRIVERS } from './serial/drivers.js';
+import { SYSFS_DRIVERS } from './sysfs/driver-table.js';
+import { CAMERA_DRIVERS } from './v4l2/driver-table.js';
 import type { TimeWindow } from './mock/time-window.js';
 import { VideoCamera } from './mock/video-camera.js';
 import { WavAudio } from './mock/wav-audio.js';
@@ -48,6 +51,14 @@ export interface DeviceConfig {
   readonly options: Readonly<Record<string, unknown>>;
   /** Faults injected into this device's stream (`docs/faults.md`). */
   readonly faults?: FaultsConfig;
+  /** Live devices: how their clock is mapped to the runtime's (`src/layers/hardware/time-sync.ts`). */
+  readonly timeSync?: {
+    /** Fixed capture-to-driver latency, s (e.g. Kalibr `timeshift_cam_imu`, a sensor's readout time). */
+    readonly latencyS?: number;
+    readonly method?: 'ticsync' | 'pll' | 'leastSquares';
+    /** Estimator window, s. */
+    readonly windowS?: number;
+  };
 }
 
 /** What the loader passes to a driver besides the config. */
@@ -181,6 +192,9 @@ export const DRIVERS: readonly DriverEntry[] = Object.freeze([
   ...SERIAL_DRIVERS,
   ...HID_DRIVERS,
   ...I2C_DRIVERS,
+  ...CAMERA_DRIVERS,
+  ...AUDIO_DRIVERS,
+  ...SYSFS_DRIVERS,
 ] satisfies DriverEntry[]);
 
 /** The ground-truth loaders, by name. */

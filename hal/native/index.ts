@@ -1,7 +1,8 @@
 /**
  * Typed wrapper of the karana_hal C addon (`hal/native/karana_hal.c`, built by `binding.gyp` into
  * `build/Release/karana_hal.node`): the Linux kernel interfaces Node lacks — CLOCK_MONOTONIC_RAW,
- * absolute-deadline sleep, real-time scheduling, CPU affinity and timer slack of the calling thread.
+ * absolute-deadline sleep, real-time scheduling, CPU affinity and timer slack of the calling thread, and
+ * V4L2 mmap capture with kernel timestamps ({@link V4l2Native}, `hal/native/v4l2.c`).
  *
  * Load it with {@link loadHalNative} (throws a clear error when it is missing) or {@link tryLoadHalNative}
  * (returns `null` and the reason). Every thread function acts on the CALLING thread (main thread or a
@@ -23,9 +24,129 @@ export interface ThreadScheduler {
   readonly priority: number;
 }
 
+/** Opaque handle of an open V4L2 device (`v4l2Open`); closed by `v4l2Close` or when garbage-collected. */
+export interface V4l2Handle {
+  readonly __v4l2Handle: unique symbol;
+}
+
+/** VIDIOC_QUERYCAP (struct v4l2_capability); `deviceCaps` are the capabilities of this node. */
+export interface V4l2Capability {
+  readonly driver: string;
+  readonly card: string;
+  readonly busInfo: string;
+  /** Kernel version the driver was built for, `(major << 16) | (minor << 8) | patch`. */
+  readonly version: number;
+  readonly capabilities: number;
+  readonly deviceCaps: number;
+}
+
+/** A frame interval (VIDIOC_ENUM_FRAMEINTERVALS, VIDIOC_S_PARM `timeperframe`): seconds per frame = n / d. */
+export interface V4l2Fraction {
+  readonly numerator: number;
+  readonly denominator: number;
+}
+
+/**
+ * A frame size of a format (VIDIOC_ENUM_FRAMESIZES). Discrete sizes list their intervals; a stepwise or
+ * continuous range gives its maximum as `widthPx × heightPx` and its bounds and steps, with the intervals
+ * of the maximum size (a stepwise interval range as its [min, max]).
+ */
+export interface V4l2FrameSize {
+  readonly widthPx: number;
+  readonly heightPx: number;
+  readonly minWidthPx?: number;
+  readonly minHeightPx?: number;
+  readonly stepWidthPx?: number;
+  readonly stepHeightPx?: number;
+  readonly intervals: readonly V4l2Fraction[];
+}
+
+/** A pixel format the device offers (VIDIOC_ENUM_FMT), e.g. `{fourcc: 'YUYV', description: 'YUYV 4:2:2'}`. */
+export interface V4l2FormatDesc {
+  readonly fourcc: string;
+  readonly description: string;
+  /** V4L2_FMT_FLAG_* (1 = compressed, 2 = emulated). */
+  readonly flags: number;
+  readonly sizes: readonly V4l2FrameSize[];
+}
+
+/** The format in force (VIDIOC_G_FMT / what VIDIOC_S_FMT actually set; struct v4l2_pix_format). */
+export interface V4l2PixFormat {
+  readonly fourcc: string;
+  readonly widthPx: number;
+  readonly heightPx: number;
+  /** Bytes per row of the (first) plane, padding included; 0 for compressed formats. */
+  readonly bytesPerLine: number;
+  /** Bytes a buffer needs (the largest compressed frame for MJPEG). */
+  readonly sizeImage: number;
+  readonly field: number;
+  readonly colorspace: number;
+}
+
+/**
+ * A filled buffer (VIDIOC_DQBUF, struct v4l2_buffer). Its pixels are the first `bytesUsed` bytes of the
+ * ArrayBuffer `index` returned by `v4l2StartStreaming`, valid until `v4l2Queue(handle, index)`.
+ */
+export interface V4l2DequeuedBuffer {
+  readonly index: number;
+  readonly bytesUsed: number;
+  /** Frame counter of the driver; a gap means frames were dropped (no buffer was queued in time). */
+  readonly sequence: number;
+  /** V4L2_BUF_FLAG_*. */
+  readonly flags: number;
+  /** V4L2_BUF_FLAG_ERROR: the data may be corrupt (a USB packet was lost). */
+  readonly error: boolean;
+  /** The kernel's capture timestamp, ns, on the clock `timestampClock` names. */
+  readonly timestampNs: bigint;
+  /**
+   * `monotonic` (V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC): CLOCK_MONOTONIC, the host clock of
+   * `process.hrtime.bigint()`; `copy`: copied from an output buffer (mem-to-mem devices), not a capture
+   * time; `unknown`: the driver does not say (old drivers, often wall-clock time).
+   */
+  readonly timestampClock: 'monotonic' | 'copy' | 'unknown';
+  /** When in the frame the timestamp was taken: `eof` end of frame (the default), `soe` start of exposure. */
+  readonly timestampSource: 'eof' | 'soe';
+  /** CLOCK_MONOTONIC right after VIDIOC_DQBUF on the waiting thread, ns. */
+  readonly dequeuedNs: bigint;
+}
+
+/**
+ * The V4L2 capture functions of the addon (`hal/native/v4l2.c`; Linux V4L2 API, mmap streaming I/O).
+ * Errors carry `code` = the errno name (`ENOENT`, `EACCES`, `EBUSY`, `ENODEV`, `ENOTTY` for a file that is
+ * not a V4L2 device, …) and name the device path, the ioctl and the fix; argument errors are
+ * TypeError/RangeError naming the parameter. Elsewhere than Linux every function throws "only available on
+ * Linux".
+ */
+export interface V4l2Native {
+  /** open(2) O_RDWR|O_NONBLOCK + VIDIOC_QUERYCAP; refuses nodes without single-planar capture and streaming. */
+  v4l2Open(path: string): V4l2Handle;
+  v4l2QueryCap(handle: V4l2Handle): V4l2Capability;
+  v4l2EnumFormats(handle: V4l2Handle): V4l2FormatDesc[];
+  v4l2GetFormat(handle: V4l2Handle): V4l2PixFormat;
+  /** VIDIOC_S_FMT (progressive); returns what the driver set, which may differ from what was asked. */
+  v4l2SetFormat(handle: V4l2Handle, fourcc: string, widthPx: number, heightPx: number): V4l2PixFormat;
+  /** VIDIOC_S_PARM `timeperframe`; the interval the driver chose, or null when it cannot set one. */
+  v4l2SetFrameInterval(handle: V4l2Handle, numerator: number, denominator: number): V4l2Fraction | null;
+  /**
+   * VIDIOC_REQBUFS (mmap) + VIDIOC_QUERYBUF + mmap + VIDIOC_QBUF of every buffer + VIDIOC_STREAMON.
+   * @returns one external ArrayBuffer per kernel buffer (no copy); detached by stop/close (byteLength 0).
+   */
+  v4l2StartStreaming(handle: V4l2Handle, bufferCount: number): ArrayBuffer[];
+  /** poll(2) + VIDIOC_DQBUF on a worker thread; null on timeout or `v4l2Cancel`. One in flight per handle. */
+  v4l2Dequeue(handle: V4l2Handle, timeoutMs: number): Promise<V4l2DequeuedBuffer | null>;
+  /** VIDIOC_QBUF: gives buffer `index` back to the driver (its ArrayBuffer's bytes may change from now on). */
+  v4l2Queue(handle: V4l2Handle, index: number): void;
+  /** Wakes a pending `v4l2Dequeue` (it resolves null). */
+  v4l2Cancel(handle: V4l2Handle): void;
+  /** VIDIOC_STREAMOFF, detach and munmap the buffers, VIDIOC_REQBUFS 0. */
+  v4l2StopStreaming(handle: V4l2Handle): void;
+  /** Stops streaming and closes the file descriptor; idempotent. */
+  v4l2Close(handle: V4l2Handle): void;
+}
+
 /** The addon's functions. Argument errors are TypeError/RangeError naming the parameter and the value;
  * OS errors are Errors with `code` (`EPERM`, `EINVAL`, …). */
-export interface HalNative {
+export interface HalNative extends V4l2Native {
   /** CLOCK_MONOTONIC_RAW, ns (not slewed by NTP; its rate differs slightly from CLOCK_MONOTONIC). */
   monotonicRawNs(): bigint;
   /** CLOCK_MONOTONIC, ns: the clock of `process.hrtime.bigint()`. */

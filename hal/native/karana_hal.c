@@ -360,6 +360,8 @@ LINUX_ONLY(threadId)
 
 #define FN(name) {#name, NULL, name, NULL, NULL, NULL, napi_enumerable, NULL}
 
+napi_status karana_v4l2_register(napi_env env, napi_value exports); /* v4l2.c */
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       FN(monotonicRawNs),    FN(monotonicNs),       FN(sleepUntilMonotonicNs),
@@ -368,5 +370,6 @@ NAPI_MODULE_INIT() {
       FN(threadId),
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  if (karana_v4l2_register(env, exports) != napi_ok) return NULL;
   return exports;
 }

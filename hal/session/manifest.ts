@@ -16,7 +16,7 @@ import { SessionError } from './types.js';
 import type { SessionIssue, SessionPlan } from './types.js';
 
 const KINDS = ['camera', 'imu', 'audio', 'thermal', 'power'] as const satisfies readonly DeviceKind[];
-const BASE_FIELDS = new Set(['id', 'kind', 'driver', 'path', 'role', 'clock', 'offsetS', 'faults']);
+const BASE_FIELDS = new Set(['id', 'kind', 'driver', 'path', 'role', 'clock', 'offsetS', 'faults', 'timeSync']);
 
 const Top = z.strictObject({
   name: z.string().min(1),
@@ -38,6 +38,13 @@ const Base = {
   clock: z.enum(['absolute', 'relative']).optional(),
   offsetS: z.number().refine(Number.isFinite, 'must be finite').default(0),
   faults: FaultsSchema.optional(),
+  timeSync: z
+    .strictObject({
+      latencyS: z.number().min(0).max(10).optional(),
+      method: z.enum(['ticsync', 'pll', 'leastSquares']).optional(),
+      windowS: z.number().min(1).max(3600).optional(),
+    })
+    .optional(),
 };
 
 const GroundTruthBase = {
@@ -109,13 +116,13 @@ function device(raw: Record<string, unknown>, i: number, issues: SessionIssue[])
     issues.push(...toIssues(parsed.error.issues, raw, ['devices', i]));
     return [];
   }
-  const { id, driver, path, role, clock, offsetS, faults } = parsed.data;
+  const { id, driver, path, role, clock, offsetS, faults, timeSync } = parsed.data;
   if (role !== undefined && parsed.data.kind !== 'camera') {
     issues.push({ path: `${at}.role`, message: 'only cameras have a role' });
     return [];
   }
   const driverOptions = Object.fromEntries(Object.entries(parsed.data).filter(([k]) => !BASE_FIELDS.has(k)));
-  const optional = { ...(role === undefined ? {} : { role }), ...(clock === undefined ? {} : { clock }), ...(faults === undefined ? {} : { faults }) };
+  const optional = { ...(role === undefined ? {} : { role }), ...(clock === undefined ? {} : { clock }), ...(faults === undefined ? {} : { faults }), ...(timeSync === undefined ? {} : { timeSync }) };
   return [{ id, kind: parsed.data.kind, driver, path, ...optional, offsetS, options: driverOptions }];
 }
 

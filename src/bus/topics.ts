@@ -72,6 +72,36 @@ export interface DeviceStateEvent {
   readonly message?: string;
 }
 
+/** What the runtime reports per device (`karana run --report`, the `device.clock` topic, `karana doctor`). */
+export interface DeviceClockReport {
+  readonly deviceId: string;
+  readonly method: 'ticsync' | 'pll' | 'leastSquares';
+  /** Samples fed to the estimator. */
+  readonly samples: number;
+  /** The estimate spans at least 1 s of device time with a line from ≥ 2 samples. */
+  readonly stable: boolean;
+  /** host − device at the latest sample, ns (huge for a device clock that counts from power-on: it is an offset of epochs). */
+  readonly offsetNs: number;
+  /** The host clock runs `1 + skewPpm·10⁻⁶` times as fast as the device clock. */
+  readonly skewPpm: number;
+  /** Mean of arrival − mapped capture over the window, ns: the mean queueing delay (plus the latency not configured). */
+  readonly residualMeanNs: number;
+  /** Largest arrival − mapped capture seen, ns. */
+  readonly residualMaxNs: number;
+  /** Estimator scale of its offset error, ns, and skew error, ppm (not bounds; docs/native-phase.md). */
+  readonly offsetUncertaintyNs: number;
+  readonly skewUncertaintyPpm: number;
+  /** Restarts on device-clock steps or resets. */
+  readonly restarts: number;
+  /** Latency subtracted, ns. */
+  readonly latencyNs: number;
+}
+
+/** A device's clock map, once a second of runtime per live device (`src/layers/hardware/time-sync.ts`). */
+export interface DeviceClockEvent extends DeviceClockReport {
+  readonly tNs: RuntimeNs;
+}
+
 /** A sample the hardware layer could not use; the device went on. */
 export interface SampleSkippedEvent {
   readonly deviceId: string;
@@ -141,6 +171,7 @@ export interface TopicMap {
   'power.state': PowerStateEvent;
   'device.state': DeviceStateEvent;
   'device.sample_skipped': SampleSkippedEvent;
+  'device.clock': DeviceClockEvent;
   'pose.updated': PoseEvent;
   'objects.detected': ObjectsDetectedEvent;
   'resources.changed': ResourcesChangedEvent;
@@ -191,6 +222,7 @@ export const TOPICS: TopicSpecs = Object.freeze({
   'power.state': { priority: 'normal', policy: { kind: 'latest', key: byDevice } },
   'device.state': { priority: 'critical', policy: { kind: 'lossless' } },
   'device.sample_skipped': { priority: 'normal', policy: { kind: 'lossless' } },
+  'device.clock': { priority: 'low', policy: { kind: 'latest', key: byDevice } },
   'pose.updated': { priority: 'high', policy: { kind: 'latest' } },
   'objects.detected': { priority: 'normal', policy: { kind: 'queue', capacity: 16 } },
   'resources.changed': { priority: 'critical', policy: { kind: 'lossless' } },

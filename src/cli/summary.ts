@@ -12,6 +12,10 @@ export function formatSummary(r: RunReport): string {
     const skipped = d.skipped > 0 ? `, ${d.skipped} skipped` : '';
     out.push(`  ${id.padEnd(10)} ${d.kind.padEnd(8)} ${d.driver.padEnd(16)} ${String(d.samples).padStart(7)} samples${skipped}  [${d.state}${d.message === undefined ? '' : `: ${d.message}`}]`);
     for (const m of d.skipMessages) out.push(`             skipped: ${m}`);
+    if (d.clock !== undefined) {
+      const c = d.clock;
+      out.push(`             clock: skew ${c.skewPpm.toFixed(2)} ppm, offset ${(c.offsetNs / 1e6).toFixed(3)} ms, mean residual ${(c.residualMeanNs / 1e3).toFixed(0)} µs (max ${(c.residualMaxNs / 1e3).toFixed(0)} µs)${c.stable ? '' : ', not yet stable'}`);
+    }
   }
   const det = r.detections;
   if (det.model === null) {

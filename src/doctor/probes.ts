@@ -7,6 +7,7 @@ import { probeHid, UDEV_RULES_XREAL } from '../../hal/hid/probe.js';
 import { hex, I2cBusError, openI2cBus } from '../../hal/i2c/bus.js';
 import { probeI2cBus } from '../../hal/i2c/probe.js';
 import { probeSerial } from '../../hal/serial/probe.js';
+import { ALSA_DOCTOR_PROBE, SYSFS_DOCTOR_PROBE, V4L2_DOCTOR_PROBE } from '../../hal/v4l2/doctor-probes.js';
 import type { DeviceProbe, FoundDevice } from './types.js';
 
 const UDEV_FIX = 'karana doctor --udev (writes udev rules with TAG+="uaccess"), then re-plug';
@@ -81,4 +82,4 @@ const i2c: DeviceProbe = {
   },
 };
 
-export const DEVICE_PROBES: readonly DeviceProbe[] = [hid, serial, i2c];
+export const DEVICE_PROBES: readonly DeviceProbe[] = [V4L2_DOCTOR_PROBE, hid, serial, i2c, ALSA_DOCTOR_PROBE, SYSFS_DOCTOR_PROBE];

@@ -2,6 +2,7 @@
  * The run report: what `karana run` prints at the end and writes with `--report FILE.json`.
  * Times are ms (lateness, latency) or s (spans); angles degrees.
  */
+import type { DeviceClockReport } from '../bus/topics.js';
 import type { Session } from '../../hal/session/index.js';
 import { orientationError, type OrientationErrorStats } from '../eval/orientation-error.js';
 import type { LatencySummary } from '../metrics/histogram.js';
@@ -24,7 +25,7 @@ export interface RunReport {
   readonly replayedS: number;
   /** Replayed seconds per wall second. */
   readonly realTimeFactor: number;
-  readonly devices: Readonly<Record<string, { kind: string; driver: string; samples: number; skipped: number; state: string; message?: string; skipMessages: readonly string[] }>>;
+  readonly devices: Readonly<Record<string, { kind: string; driver: string; samples: number; skipped: number; state: string; message?: string; skipMessages: readonly string[]; clock?: DeviceClockReport }>>;
   readonly detections: {
     readonly model: string | null;
     readonly frames: number;
@@ -79,10 +80,10 @@ export async function buildReport(inputs: ReportInputs): Promise<RunReport> {
   const services = runtime.services;
   const detections = runtime.collectors.detections();
   const devices = Object.fromEntries(
-    Object.entries(hardware.devices).map(([id, d]) => [
-      id,
-      { kind: d.kind, driver: d.driver, samples: d.samples, skipped: d.skipped, state: d.state, skipMessages: d.skipMessages, ...(d.message === undefined ? {} : { message: d.message }) },
-    ]),
+    Object.entries(hardware.devices).map(([id, d]) => {
+      const clock = runtime.clockMaps.get(id)?.report();
+      return [id, { kind: d.kind, driver: d.driver, samples: d.samples, skipped: d.skipped, state: d.state, skipMessages: d.skipMessages, ...(d.message === undefined ? {} : { message: d.message }), ...(clock === undefined ? {} : { clock }) }];
+    }),
   );
   const topics = runtime.bus.stats().map((t) => ({ topic: t.topic, priority: t.priority, published: t.published, delivered: t.delivered, dropped: t.dropped, superseded: t.superseded, latencyP99Ms: t.latency.p99Ns / 1e6 }));
   return {

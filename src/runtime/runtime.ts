@@ -3,10 +3,11 @@
  * 5 intelligence, 7 interface, 9 services), wired together. I/O stays at the edges: device ingest
  * (layer 1's input), the detector (work for layer 5), the event log and the HUD server (bus observers).
  */
-import type { Session } from '../../hal/session/index.js';
+import type { Session, SessionDevice } from '../../hal/session/index.js';
 import { Bus } from '../bus/bus.js';
 import { fromTransform4x4, Q_BODY_VIEW_FLU, type Quat } from '../math/quat.js';
-import { DeviceIngest, hardwareLayer, type HardwareState } from '../layers/hardware/index.js';
+import { DeviceIngest, hardwareLayer, type HardwareState, type IngestDevice } from '../layers/hardware/index.js';
+import { DeviceClockMap, type DeviceClockReport } from '../layers/hardware/time-sync.js';
 import { DETECT_WORK, intelligenceLayer, type DetectOutput, type IntelligenceState, type OrientationFilter } from '../layers/intelligence/index.js';
 import type { YoloxDetector } from '../layers/intelligence/yolox-detector.js';
 import { interfaceLayer } from '../layers/interface/index.js';
@@ -44,6 +45,8 @@ export class Runtime {
   readonly collectors: RunCollectors;
   readonly tickHz: number;
   private readonly eventLog: EventLog | null;
+  /** Clock maps of the live devices (real clock only), by device id. */
+  readonly clockMaps: Map<string, DeviceClockMap>;
 
   constructor(readonly options: RuntimeOptions) {
     const { session } = options;
@@ -58,8 +61,9 @@ export class Runtime {
     this.bus = new Bus({ now: () => clock.nowNs() });
     this.collectors = new RunCollectors(this.bus);
     this.eventLog = options.eventLogPath === undefined ? null : new EventLog(this.bus, options.eventLogPath);
+    this.clockMaps = new Map();
     this.ingest = new DeviceIngest(
-      session.devices.map((d) => ({ device: d.device, toRuntimeNs: d.toSessionNs })),
+      session.devices.map((d) => this.ingestDevice(d)),
       session.failed.map((f) => ({ info: failedInfo(f.id, f.config.kind, f.config.driver, f.config.path), message: f.error.message })),
       clock.mode === 'real' ? { now: () => clock.nowNs() } : {},
     );
@@ -97,6 +101,31 @@ export class Runtime {
   /** Stop after the current tick (Ctrl-C). What was captured so far stays in the report and the log. */
   stop(): void {
     this.loop.stop();
+  }
+
+  /** The clock map of every live device now (offset, skew, residual), by device id. */
+  clockReports(): DeviceClockReport[] {
+    return [...this.clockMaps.values()].map((m) => m.report());
+  }
+
+  /**
+   * How a device's samples get their runtime time: replayed recordings by the session clock (device time −
+   * start + offset); live devices (real clock) by a {@link DeviceClockMap} (settings: the manifest's
+   * `timeSync`) from their device and host stamps,
+   * host CLOCK_MONOTONIC → runtime through the {@link ScaledClock}; a live sample without a host stamp is
+   * stamped on arrival.
+   */
+  private ingestDevice(d: SessionDevice): IngestDevice {
+    const clock = this.clock;
+    if (d.device.info.replay || clock.mode !== 'real') return { device: d.device, toRuntimeNs: d.toSessionNs };
+    const hostToRuntimeNs = (hostNs: bigint): number => Number(hostNs - clock.originHostNs) * clock.speed;
+    const map = new DeviceClockMap(d.device.info.id, hostToRuntimeNs, d.config.timeSync ?? {});
+    this.clockMaps.set(d.device.info.id, map);
+    return {
+      device: d.device,
+      toRuntimeNs: (deviceTimeNs, hostTimeNs) => (hostTimeNs === undefined ? clock.nowNs() : map.map(deviceTimeNs, hostTimeNs)),
+      clock: map,
+    };
   }
 
   get hardware(): HardwareState {

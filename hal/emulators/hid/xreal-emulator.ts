@@ -40,7 +40,7 @@ export interface XrealEmulatorOptions {
   readonly track: HeadImuTrack | (() => Promise<HeadImuTrack>);
   readonly productId?: number;
   readonly serialNumber?: string;
-  /** `asap` (default): one report per event-loop turn; `realtime`: at the trajectory's times. */
+  /** `asap` (default): one report per event-loop turn; `realtime`: at the trajectory's times on the host clock. */
   readonly pace?: 'asap' | 'realtime';
   readonly clockOffsetNs?: bigint;
   readonly skewPpm?: number;
@@ -246,10 +246,13 @@ export class EmulatedXrealGlasses implements HidBackend {
     this.reportsSent = 0;
     const report = (i: number): Buffer => stream.bytes.subarray(i * XREAL_REPORT_BYTES, (i + 1) * XREAL_REPORT_BYTES);
     if (this.#options.pace === 'realtime') {
+      // Reports go out at the trajectory's times on the host clock (t0 = now); their device stamps run
+      // (1 + skewPpm·10⁻⁶) as fast, so the host sees the device clock's skew as real glasses would show it.
       const t0 = performance.now();
       const first = this.#stream === undefined ? 0n : stream.bytes.readBigUInt64LE(4);
+      const rate = 1 + (this.#options.skewPpm ?? 0) * 1e-6;
       this.#streamTimer = setInterval(() => {
-        const dueNs = first + BigInt(Math.round((performance.now() - t0) * 1e6));
+        const dueNs = first + BigInt(Math.round((performance.now() - t0) * 1e6 * rate));
         while (this.reportsSent < stream.count && stream.bytes.readBigUInt64LE(this.reportsSent * XREAL_REPORT_BYTES + 4) <= dueNs) imu.deliver(report(this.reportsSent++));
         if (this.reportsSent >= stream.count) this.#stopStream();
       }, 2);

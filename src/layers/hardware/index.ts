@@ -3,11 +3,12 @@
  * Its edge input is the {@link DeviceIngest}; its state counts, per device, what was delivered and skipped.
  *
  * Events: `camera.frame` (one per frame), `imu.samples` (one batch per IMU per step), `audio.chunk`,
- * `thermal.reading`, `power.state`, `device.state`, `device.sample_skipped`.
+ * `thermal.reading`, `power.state`, `device.state`, `device.sample_skipped`, `device.clock` (live devices' clock
+ * maps, once a second).
  */
 import type { DeviceKind } from '../../../hal/types.js';
 import type { Emit } from '../../bus/bus.js';
-import type { DeviceState, ImuSamplesEvent } from '../../bus/topics.js';
+import type { DeviceClockReport, DeviceState, ImuSamplesEvent } from '../../bus/topics.js';
 import type { Layer, StepOutput } from '../../tick/types.js';
 import type { IngestItem, SampleItem } from './ingest.js';
 
@@ -23,6 +24,8 @@ export interface DeviceCounters {
   /** First skip messages (at most 5), for the report. */
   readonly skipMessages: readonly string[];
   readonly message?: string;
+  /** The latest clock map of a live device (offset, skew, residual). */
+  readonly clock?: DeviceClockReport;
   /** Runtime time of the first and last sample delivered, ns. */
   readonly firstTNs?: number;
   readonly lastTNs?: number;
@@ -63,6 +66,10 @@ function stepHardware(state: HardwareState, items: readonly IngestItem[], tickNs
       case 'state':
         devices[id] = item.message === undefined ? { ...prev, state: item.state } : { ...prev, state: item.state, message: item.message };
         events.push({ topic: 'device.state', payload: { deviceId: id, kind: item.kind, tNs: tickNs, state: item.state, ...(item.message === undefined ? {} : { message: item.message }) } });
+        break;
+      case 'clock':
+        devices[id] = { ...prev, clock: item.report };
+        events.push({ topic: 'device.clock', payload: { ...item.report, tNs: item.tNs } });
         break;
       case 'skipped':
         devices[id] = {

@@ -32,7 +32,7 @@ import {
 } from '../../../hal/types.js';
 import { isDeviceStateSource } from '../../../hal/live/reconnect.js';
 import type { DeviceStateChange } from '../../../hal/live/reconnect.js';
-import type { DeviceState } from '../../bus/topics.js';
+import type { DeviceClockReport, DeviceState } from '../../bus/topics.js';
 import type { EdgeSource } from '../../tick/loop.js';
 import { errorMessage } from '../../tick/work.js';
 
@@ -60,14 +60,32 @@ export interface StateItem {
   readonly message?: string;
 }
 
-export type IngestItem = SampleItem | SkippedItem | StateItem;
+/** A live device's clock map, once per second of runtime time (see `time-sync.ts`). */
+export interface ClockItem {
+  readonly type: 'clock';
+  readonly kind: DeviceKind;
+  readonly info: DeviceInfo;
+  readonly tNs: number;
+  readonly report: DeviceClockReport;
+}
+
+export type IngestItem = SampleItem | SkippedItem | StateItem | ClockItem;
 
 export interface IngestDevice {
   /** An opened device. */
   readonly device: AnyDevice;
-  /** Device clock → runtime clock, ns. */
-  readonly toRuntimeNs: (deviceTimeNs: bigint) => number;
+  /**
+   * A sample's runtime time, ns, from its device stamp and, for live devices, its host arrival stamp
+   * (`hostTimeNs`, CLOCK_MONOTONIC): replay maps the device clock by the session's offsets, live devices go
+   * through their clock map (`time-sync.ts`).
+   */
+  readonly toRuntimeNs: (deviceTimeNs: bigint, hostTimeNs?: bigint) => number;
+  /** The device's clock map (live devices): reported as a `clock` item once per second of runtime. */
+  readonly clock?: { report(): DeviceClockReport };
 }
+
+/** Runtime time between two `clock` items of a device, ns. */
+const CLOCK_REPORT_PERIOD_NS = 1_000_000_000;
 
 /** Read-ahead per device kind, in samples (frames are large; IMU samples small and many). */
 const CAPACITY: Readonly<Record<DeviceKind, number>> = { camera: 8, imu: 4096, audio: 128, thermal: 64, power: 64 };
@@ -78,6 +96,8 @@ interface Reader {
   readonly items: IngestItem[];
   /** Runtime time of the newest item read, ns. */
   watermarkNs: number;
+  /** Runtime time of the next `clock` item, ns. */
+  nextClockNs: number;
   ended: boolean;
   wake: (() => void) | null;
 }
@@ -117,6 +137,7 @@ export class DeviceIngest implements EdgeSource<IngestItem> {
       entry,
       items: [{ type: 'state', kind: entry.device.info.kind, info: entry.device.info, tNs: 0, state: 'open' }],
       watermarkNs: Number.NEGATIVE_INFINITY,
+      nextClockNs: Number.NEGATIVE_INFINITY,
       ended: false,
       wake: null,
     }));
@@ -197,7 +218,7 @@ export class DeviceIngest implements EdgeSource<IngestItem> {
         this.end(r, 'ended');
         return;
       }
-      const tNs = toRuntimeNs(sample.deviceTimeNs);
+      const tNs = toRuntimeNs(sample.deviceTimeNs, sample.hostTimeNs);
       if (!Number.isFinite(tNs) || tNs < r.watermarkNs) {
         const why = `timestamp ${sample.deviceTimeNs} ns goes back (runtime ${tNs} ns < ${r.watermarkNs} ns)`;
         this.push(r, { type: 'skipped', kind: info.kind, info, tNs: Math.max(r.watermarkNs, 0), message: `${info.id}: ${why}` });
@@ -205,6 +226,11 @@ export class DeviceIngest implements EdgeSource<IngestItem> {
       }
       r.watermarkNs = tNs;
       this.push(r, { type: 'sample', kind: info.kind, info, tNs, sample } as SampleItem);
+      const clock = r.entry.clock;
+      if (clock !== undefined && tNs >= r.nextClockNs) {
+        r.nextClockNs = tNs + CLOCK_REPORT_PERIOD_NS;
+        this.push(r, { type: 'clock', kind: info.kind, info, tNs, report: clock.report() });
+      }
     }
   }
 

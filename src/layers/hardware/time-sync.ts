@@ -18,6 +18,9 @@
  * when the estimate moves (a new hull edge), a mapped time earlier than the previous one is held at it.
  */
 import { CLOCK_FLAGS, ClockSync, type ClockMethod } from '../../../native/index.js';
+import type { DeviceClockReport } from '../../bus/topics.js';
+
+export type { DeviceClockReport } from '../../bus/topics.js';
 
 export interface TimeSyncOptions {
   /** Estimator (default `ticsync`; `pll` and `leastSquares` for comparison, docs/native-phase.md). */
@@ -26,31 +29,6 @@ export interface TimeSyncOptions {
   readonly windowS?: number;
   /** Fixed capture-to-driver latency of the device, s, subtracted from the mapped time (default 0). */
   readonly latencyS?: number;
-}
-
-/** What the runtime reports per device (`karana run --report`, the `device.clock` topic, `karana doctor`). */
-export interface DeviceClockReport {
-  readonly deviceId: string;
-  readonly method: ClockMethod;
-  /** Samples fed to the estimator. */
-  readonly samples: number;
-  /** The estimate spans at least 1 s of device time with a line from ≥ 2 samples. */
-  readonly stable: boolean;
-  /** host − device at the latest sample, ns (huge for a device clock that counts from power-on: it is an offset of epochs). */
-  readonly offsetNs: number;
-  /** The host clock runs `1 + skewPpm·10⁻⁶` times as fast as the device clock. */
-  readonly skewPpm: number;
-  /** Mean of arrival − mapped capture over the window, ns: the mean queueing delay (plus the latency not configured). */
-  readonly residualMeanNs: number;
-  /** Largest arrival − mapped capture seen, ns. */
-  readonly residualMaxNs: number;
-  /** Estimator scale of its offset error, ns, and skew error, ppm (not bounds; docs/native-phase.md). */
-  readonly offsetUncertaintyNs: number;
-  readonly skewUncertaintyPpm: number;
-  /** Restarts on device-clock steps or resets. */
-  readonly restarts: number;
-  /** Latency subtracted, ns. */
-  readonly latencyNs: number;
 }
 
 /** Device clock → host clock → runtime clock for one device. */
