@@ -7,5 +7,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // The HIL suites (test/hil/) also write test-results/hil-report.json.
+    reporters: ['default', './test/hil/reporter.ts'],
   },
 });

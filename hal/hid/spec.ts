@@ -1,6 +1,6 @@
 /**
  * Device spec strings of USB HID devices: `hid:<vid hex>:<pid hex>[:<serial>]`, e.g. `hid:3318:0424`,
- * `hid:3318:0432:0123456789` (as used in a session's `path`, `karana doctor` and `KARANA_HIL_XREAL`).
+ * `hid:3318:0432:0123456789` (as used in a session's `path`, `karana doctor` and `KARANA_HIL_IMU`).
  */
 export interface HidSpec {
   readonly vendorId: number;

@@ -36,7 +36,7 @@ export const BOARD_UARTS: Readonly<Record<string, string>> = Object.freeze({
 
 export interface SerialProbe {
   readonly path: string;
-  /** `serial:<path>@115200`, ready for a session or `KARANA_HIL_SERIAL_IMU`. */
+  /** `serial:<path>@115200`, ready for a session or `KARANA_HIL_IMU`. */
   readonly spec: string;
   readonly vendorId?: string;
   readonly productId?: string;

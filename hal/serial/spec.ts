@@ -1,7 +1,7 @@
 /**
  * Device spec strings of serial devices: `serial:<path>[@baud]`, e.g. `serial:/dev/ttyUSB0@115200`,
  * `serial:/dev/ttyAMA0` (the driver's default baud rate applies). The same string is used in a session's
- * `path`, in `karana doctor` and in HIL variables such as `KARANA_HIL_SERIAL_IMU`.
+ * `path`, in `karana doctor` and in HIL variables such as `KARANA_HIL_IMU` (docs/hil.md).
  */
 
 /** A parsed `serial:` spec. */

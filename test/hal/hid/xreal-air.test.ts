@@ -5,7 +5,6 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { XrealAir } from '../../../hal/hid/xreal-air.js';
-import { parseHidSpec } from '../../../hal/hid/spec.js';
 import { XrealCommandRefused, buildXrealCommand } from '../../../hal/hid/xreal-commands.js';
 import { IMU_MSG, XREAL_REPORT_BYTES, decodeCommandPacket, encodeImuPacket } from '../../../hal/hid/xreal-protocol.js';
 import { readAriaHeadImu } from '../../../hal/emulators/hid/aria-motion.js';
@@ -20,18 +19,6 @@ let track: HeadImuTrack;
 beforeAll(async () => {
   track = await readAriaHeadImu(ARIA_TRAJECTORY);
 });
-
-// Hardware in the loop: KARANA_HIL_XREAL=hid:3318:0424 runs the contract on attached glasses.
-const hil = process.env.KARANA_HIL_XREAL;
-if (hil !== undefined) {
-  imuContract(`xreal-air, real glasses ${hil}`, {
-    create: () => {
-      const s = parseHidSpec(hil);
-      return new XrealAir({ id: 'imu0', productId: s.productId, ...(s.serialNumber !== undefined ? { serialNumber: s.serialNumber } : {}) });
-    },
-    maxSamples: 3000,
-  });
-}
 
 imuContract('xreal-air, emulated Air on the Aria head trajectory (first 2,000 reports)', {
   create: () => new XrealAir({ id: 'imu0', backend: new EmulatedXrealGlasses({ track: () => Promise.resolve(track) }) }),

@@ -7,7 +7,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bno08xRvc } from '../../../hal/serial/bno08x-rvc.js';
 import { RVC_ACCEL_MPS2_PER_LSB } from '../../../hal/serial/rvc-decoder.js';
-import { parseSerialSpec } from '../../../hal/serial/spec.js';
 import { SerialEmulator, mulberry32 } from '../../../hal/emulators/serial/mock-serial.js';
 import type { TimedBlock } from '../../../hal/emulators/serial/mock-serial.js';
 import { readBroadRecording } from '../../../hal/emulators/serial/recordings.js';
@@ -28,18 +27,6 @@ beforeAll(async () => {
 });
 
 const device = (emulator: SerialEmulator): Bno08xRvc => new Bno08xRvc({ id: 'imu0', path: '/dev/ttyUSB0', ports: emulator.ports });
-
-// Hardware in the loop: KARANA_HIL_SERIAL_IMU=serial:/dev/ttyAMA0@115200 runs the contract on a real BNO085.
-const hil = process.env.KARANA_HIL_SERIAL_IMU;
-if (hil !== undefined) {
-  imuContract(`bno08x-rvc, real sensor on ${hil}`, {
-    create: () => {
-      const { path, baudRate } = parseSerialSpec(hil);
-      return new Bno08xRvc({ id: 'imu0', path, ...(baudRate !== undefined ? { baudRate } : {}) });
-    },
-    maxSamples: 300,
-  });
-}
 
 imuContract('bno08x-rvc, BROAD trial 07 through MockBinding (first 1,500 frames)', {
   create: () => device(new SerialEmulator({ blocks, seed: 7 })),

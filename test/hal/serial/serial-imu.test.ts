@@ -7,7 +7,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KIMU_TYPE, crc16CcittFalse, encodeFrame } from '../../../hal/serial/kimu-protocol.js';
 import { SerialImu } from '../../../hal/serial/serial-imu.js';
-import { parseSerialSpec } from '../../../hal/serial/spec.js';
 import { SerialEmulator } from '../../../hal/emulators/serial/mock-serial.js';
 import type { TimedBlock } from '../../../hal/emulators/serial/mock-serial.js';
 import { int16Info, int32Info, kimuStreamFromRecording } from '../../../hal/emulators/serial/kimu-emulator.js';
@@ -32,18 +31,6 @@ beforeAll(async () => {
 });
 
 const device = (emulator: SerialEmulator, id = 'imu1'): SerialImu => new SerialImu({ id, path: '/dev/ttyACM0', ports: emulator.ports, infoTimeoutMs: 5000 });
-
-// Hardware in the loop: KARANA_HIL_KIMU=serial:/dev/ttyACM0 runs the contract on a real KIMU board.
-const hil = process.env.KARANA_HIL_KIMU;
-if (hil !== undefined) {
-  imuContract(`serial-imu, real board on ${hil}`, {
-    create: () => {
-      const { path, baudRate } = parseSerialSpec(hil);
-      return new SerialImu({ id: 'imu1', path, ...(baudRate !== undefined ? { baudRate } : {}) });
-    },
-    maxSamples: 500,
-  });
-}
 
 imuContract('serial-imu, x-IMU3 int16 + mag through MockBinding (first 1,000 samples)', {
   create: () => device(new SerialEmulator({ blocks: xioStream.blocks, seed: 21 })),
