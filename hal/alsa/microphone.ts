@@ -18,7 +18,7 @@ import { LiveDevice, hostNowNs } from '../live/live-device.js';
 import { DeviceError } from '../types.js';
 import type { AudioChunk, AudioInfo } from '../types.js';
 import { S16LeChunker } from './pcm.js';
-import { lastLines, nodeSpawner } from './spawner.js';
+import { lastLines, nodeSpawner, startTool } from './spawner.js';
 import type { SpawnedProcess, Spawner } from './spawner.js';
 
 export const ARECORD_INSTALL_HINT = 'install it with "apt-get install alsa-utils"';
@@ -79,34 +79,26 @@ export class AlsaMicrophone extends LiveDevice<AudioInfo, AudioChunk> {
     const { id, device } = this.#options;
     const tool = this.#options.arecordPath ?? 'arecord';
     const { sampleRateHz, channels, chunkSamples } = this.info;
-    const proc = (this.#options.spawner ?? nodeSpawner)(tool, this.args);
-    this.#process = proc;
     this.#closing = false;
-    let stderr = '';
-    proc.stderr.setEncoding('utf8');
-    proc.stderr.on('data', (t: string) => (stderr = (stderr + t).slice(-4000)));
-    try {
-      await proc.spawned;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new DeviceError(id, `${tool} could not be started (${code})${code === 'ENOENT' ? `: ${ARECORD_INSTALL_HINT}` : ''}`, { cause: err });
-    }
+    const started = await startTool(this.#options.spawner ?? nodeSpawner, tool, this.args, id, ARECORD_INSTALL_HINT);
+    const proc = started.proc;
+    this.#process = proc;
     const chunker = new S16LeChunker(sampleRateHz, channels, chunkSamples);
-    let started!: () => void;
+    let running!: () => void;
     let refuse!: (e: Error) => void;
     const firstBytes = new Promise<void>((resolve, reject) => {
-      started = resolve;
+      running = resolve;
       refuse = reject;
     });
     firstBytes.catch(() => undefined);
     proc.stdout.on('data', (bytes: Buffer) => {
-      started();
+      running();
       const now = hostNowNs();
       for (const chunk of chunker.push(bytes, now)) this.push(chunk);
     });
     const failure = (why: string): DeviceError => {
-      const detail = lastLines(stderr);
-      const hint = alsaHint(stderr, device);
+      const detail = lastLines(started.stderr());
+      const hint = alsaHint(started.stderr(), device);
       return new DeviceError(id, `alsa:${device}: ${why}${detail !== '' ? `: ${detail}` : ''}${hint !== '' ? `; ${hint}` : ''}`);
     };
     void proc.exited.then(({ code, signal }) => {

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { DeviceError } from '../types.js';
 
 /** How a helper process ended. */
 export interface ProcessExit {
@@ -58,4 +59,29 @@ export function lastLines(text: string, count = 3): string {
     .filter((l) => l !== '')
     .slice(-count)
     .join(' | ');
+}
+
+/** A started helper program and the tail of its stderr (for error messages). */
+export interface StartedTool {
+  readonly proc: SpawnedProcess;
+  /** The last 4,000 characters of stderr so far. */
+  stderr(): string;
+}
+
+/**
+ * Starts `tool` through `spawner` and waits until it runs, keeping the tail of its stderr.
+ * @throws DeviceError of device `id` when it cannot be started (ENOENT: not installed — `installHint` says how).
+ */
+export async function startTool(spawner: Spawner, tool: string, args: readonly string[], id: string, installHint: string): Promise<StartedTool> {
+  const proc = spawner(tool, args);
+  let tail = '';
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (t: string) => (tail = (tail + t).slice(-4000)));
+  try {
+    await proc.spawned;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new DeviceError(id, `${tool} could not be started (${code})${code === 'ENOENT' ? `: ${installHint}` : ''}`, { cause: err });
+  }
+  return { proc, stderr: () => tail };
 }

@@ -25,7 +25,7 @@
  * advance → {@link SampleError} `{frame, byteOffset}` (stream offset) and the stream goes on; the pipeline
  * exiting → the device fails (`pipeline ended (EOS)` for a clean end).
  */
-import { nodeSpawner, lastLines } from '../alsa/spawner.js';
+import { lastLines, nodeSpawner, startTool } from '../alsa/spawner.js';
 import type { SpawnedProcess, Spawner } from '../alsa/spawner.js';
 import { LiveDevice, hostNowNs } from '../live/live-device.js';
 import { BYTES_PER_PIXEL, DeviceError, SampleError } from '../types.js';
@@ -96,19 +96,11 @@ export class GstCamera extends LiveDevice<CameraInfo, CameraFrame> {
     const id = o.id;
     const tool = o.gstLaunchPath ?? 'gst-launch-1.0';
     const request: GstRequest = { ...o, format: this.info.format as 'GRAY8' | 'RGB8' };
-    const proc = (o.spawner ?? nodeSpawner)(tool, gstLaunchArgs(o.source, request));
-    this.#process = proc;
     this.#closing = false;
     this.#baseTimeNs = undefined;
-    let stderr = '';
-    proc.stderr.setEncoding('utf8');
-    proc.stderr.on('data', (t: string) => (stderr = (stderr + t).slice(-4000)));
-    try {
-      await proc.spawned;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new DeviceError(id, `${tool} could not be started (${code})${code === 'ENOENT' ? `: ${GST_INSTALL_HINT}` : ''}`, { cause: err });
-    }
+    const started = await startTool(o.spawner ?? nodeSpawner, tool, gstLaunchArgs(o.source, request), id, GST_INSTALL_HINT);
+    const proc = started.proc;
+    this.#process = proc;
     const parser = new GdpParser();
     let caps: RawVideoCaps | undefined;
     let seq = 0;
@@ -151,15 +143,15 @@ export class GstCamera extends LiveDevice<CameraInfo, CameraFrame> {
     });
     void proc.exited.then(({ code, signal }) => {
       const why = code === 0 ? 'pipeline ended (EOS)' : `${tool} exited (${code !== null ? `code ${code}` : `signal ${signal ?? '?'}`})`;
-      const detail = lastLines(stderr);
-      const error = new DeviceError(id, `${o.spec}: ${why}${detail !== '' ? `: ${detail}` : ''}${missingElementHint(stderr)}`);
+      const detail = lastLines(started.stderr());
+      const error = new DeviceError(id, `${o.spec}: ${why}${detail !== '' ? `: ${detail}` : ''}${missingElementHint(started.stderr())}`);
       refuse(error);
       if (!this.#closing) this.fail(error);
     });
     const timeoutMs = o.openTimeoutMs ?? 15_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeviceError(id, `${o.spec}: no caps from the pipeline within ${timeoutMs} ms: ${lastLines(stderr) || 'no output'}`)), timeoutMs);
+      timer = setTimeout(() => reject(new DeviceError(id, `${o.spec}: no caps from the pipeline within ${timeoutMs} ms: ${lastLines(started.stderr()) || 'no output'}`)), timeoutMs);
     });
     try {
       const c = await Promise.race([gotCaps, timeout]);

@@ -33,8 +33,6 @@ export interface KimuSink {
 
 export class KimuDecoder {
   readonly #window = new StreamWindow();
-  #skipStart = -1;
-  #skipped = 0;
 
   push(chunk: Uint8Array, sink: KimuSink): void {
     const w = this.#window;
@@ -43,10 +41,10 @@ export class KimuDecoder {
       const s = w.indexOfPair(KIMU_SYNC0, KIMU_SYNC1);
       if (s < 0) {
         const keep = w.length > 0 && w.at(w.length - 1) === KIMU_SYNC0 ? 1 : 0;
-        this.#skip(w.length - keep);
+        w.skip(w.length - keep);
         return;
       }
-      if (s > 0) this.#skip(s);
+      if (s > 0) w.skip(s);
       if (w.length < KIMU_HEADER_BYTES) return;
       const version = w.at(2) as number;
       const length = w.at(6) as number;
@@ -75,22 +73,11 @@ export class KimuDecoder {
 
   reset(): void {
     this.#window.reset();
-    this.#skipStart = -1;
-    this.#skipped = 0;
-  }
-
-  #skip(n: number): void {
-    if (n <= 0) return;
-    if (this.#skipStart < 0) this.#skipStart = this.#window.offset;
-    this.#skipped += n;
-    this.#window.consume(n);
   }
 
   #flushSkipped(sink: KimuSink): void {
-    if (this.#skipStart < 0) return;
-    sink.error({ byteOffset: this.#skipStart, message: `skipped ${this.#skipped} byte(s) that are not a KIMU frame (no 0xA55A sync)` });
-    this.#skipStart = -1;
-    this.#skipped = 0;
+    const run = this.#window.takeSkipped();
+    if (run !== undefined) sink.error({ byteOffset: run.byteOffset, message: `skipped ${run.bytes} byte(s) that are not a KIMU frame (no 0xA55A sync)` });
   }
 }
 

@@ -63,8 +63,6 @@ export interface RvcSink {
 export class RvcDecoder {
   readonly #window = new StreamWindow();
   /** Stream offset where the current run of skipped bytes began, or -1. */
-  #skipStart = -1;
-  #skipped = 0;
 
   /** Decodes every complete frame of the bytes received so far. Never throws on data. */
   push(chunk: Uint8Array, sink: RvcSink): void {
@@ -75,10 +73,10 @@ export class RvcDecoder {
       if (h < 0) {
         // Keep a trailing 0xAA: it may be the first half of a header.
         const keep = w.length > 0 && w.at(w.length - 1) === RVC_HEADER ? 1 : 0;
-        this.#skip(w.length - keep);
+        w.skip(w.length - keep);
         return;
       }
-      if (h > 0) this.#skip(h);
+      if (h > 0) w.skip(h);
       if (w.length < RVC_FRAME_BYTES) return;
       const f = w.view(0, RVC_FRAME_BYTES);
       let sum = 0;
@@ -106,22 +104,11 @@ export class RvcDecoder {
   /** Forgets buffered bytes and offsets (a re-opened port). */
   reset(): void {
     this.#window.reset();
-    this.#skipStart = -1;
-    this.#skipped = 0;
-  }
-
-  #skip(n: number): void {
-    if (n <= 0) return;
-    if (this.#skipStart < 0) this.#skipStart = this.#window.offset;
-    this.#skipped += n;
-    this.#window.consume(n);
   }
 
   #flushSkipped(sink: RvcSink): void {
-    if (this.#skipStart < 0) return;
-    sink.error({ byteOffset: this.#skipStart, message: `skipped ${this.#skipped} byte(s) that are not an RVC frame (no 0xAAAA header)` });
-    this.#skipStart = -1;
-    this.#skipped = 0;
+    const run = this.#window.takeSkipped();
+    if (run !== undefined) sink.error({ byteOffset: run.byteOffset, message: `skipped ${run.bytes} byte(s) that are not an RVC frame (no 0xAAAA header)` });
   }
 }
 

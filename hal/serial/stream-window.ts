@@ -8,6 +8,9 @@ export class StreamWindow {
   #start = 0;
   /** Stream offset of `#buf[0]`. */
   #base = 0;
+  /** Stream offset of the first byte of the current run of skipped bytes, or -1. */
+  #skipStart = -1;
+  #skipped = 0;
 
   /** Appends a chunk (copied). */
   append(chunk: Uint8Array): void {
@@ -51,10 +54,32 @@ export class StreamWindow {
     this.#start = Math.min(this.#buf.length, this.#start + n);
   }
 
+  /**
+   * Drops `n` bytes that are not part of a frame (garbage before a sync word), adding them to the current run
+   * of skipped bytes; {@link takeSkipped} reports the run once, so a burst of noise is one error, not one per byte.
+   */
+  skip(n: number): void {
+    if (n <= 0) return;
+    if (this.#skipStart < 0) this.#skipStart = this.offset;
+    this.#skipped += n;
+    this.consume(n);
+  }
+
+  /** The run of skipped bytes since the last call (stream offset of its first byte, its length), or undefined. */
+  takeSkipped(): { readonly byteOffset: number; readonly bytes: number } | undefined {
+    if (this.#skipStart < 0) return undefined;
+    const run = { byteOffset: this.#skipStart, bytes: this.#skipped };
+    this.#skipStart = -1;
+    this.#skipped = 0;
+    return run;
+  }
+
   /** Forgets everything (a re-opened port starts at offset 0). */
   reset(): void {
     this.#buf = Buffer.alloc(0);
     this.#start = 0;
     this.#base = 0;
+    this.#skipStart = -1;
+    this.#skipped = 0;
   }
 }

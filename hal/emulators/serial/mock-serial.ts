@@ -9,6 +9,7 @@
  */
 import { SerialPortMock } from 'serialport';
 import type { SerialOpenOptions, SerialPortFactory, SerialPortLike } from '../../../hal/serial/serial-port.js';
+import { mulberry32 } from '../../faults/prng.js';
 
 /** Bytes the device sends, with the time it sends them (s from the stream start). */
 export interface TimedBlock {
@@ -28,17 +29,8 @@ export interface SerialEmulatorOptions {
   readonly respond?: (written: Buffer) => Buffer | undefined;
 }
 
-/** mulberry32: a small seeded PRNG (for chunk boundaries and fault choices, never for sensor values). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of chunk boundaries (never sensor values): the fault injector's. */
+export { mulberry32 };
 
 /** The port binding of an opened `SerialPortMock` (binding-mock's `MockPortBinding`). */
 type MockPortBinding = Awaited<ReturnType<typeof SerialPortMock.binding.open>>;
