@@ -28,6 +28,7 @@
  * byte further on, so the stream goes on after garbage. Every `push` consumes all it can; the parser keeps at
  * most one incomplete packet.
  */
+import { crc16CcittFalse } from '../live/crc16.js';
 
 export const GDP_HEADER_BYTES = 62;
 /** GST_CLOCK_TIME_NONE / GST_BUFFER_OFFSET_NONE. */
@@ -60,21 +61,9 @@ export interface GdpError {
 /** The first two bytes of every GDP 1.0 header. */
 const HEADER_START = Buffer.from([1, 0]);
 
-const CRC_TABLE = (() => {
-  const t = new Uint16Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i << 8;
-    for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
-    t[i] = c;
-  }
-  return t;
-})();
-
-/** `gst_dp_crc`: CRC-16/CCITT, init 0xFFFF, final XOR 0xFFFF. */
+/** `gst_dp_crc`: CRC-16/CCITT with init 0xFFFF and final XOR 0xFFFF (CRC-16/GENIBUS). */
 export function gdpCrc(bytes: Uint8Array): number {
-  let crc = 0xffff;
-  for (const b of bytes) crc = ((crc << 8) ^ (CRC_TABLE[((crc >> 8) & 0xff) ^ b] as number)) & 0xffff;
-  return crc ^ 0xffff;
+  return crc16CcittFalse(bytes) ^ 0xffff;
 }
 
 function optional(v: bigint): bigint | undefined {

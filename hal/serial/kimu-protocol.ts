@@ -20,6 +20,7 @@
  * algorithms"): width 16, poly 0x1021, init 0xFFFF, refin false, refout false, xorout 0x0000,
  * check("123456789") = 0x29B1. Hamming distance 4 for frames up to 2,048 bytes, ample for ≤ 249.
  */
+import { crc16CcittFalse } from '../live/crc16.js';
 
 export const KIMU_SYNC0 = 0xa5;
 export const KIMU_SYNC1 = 0x5a;
@@ -63,22 +64,8 @@ export interface KimuRawSample {
   readonly mag?: readonly [number, number, number];
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint16Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i << 8;
-    for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
-    t[i] = c;
-  }
-  return t;
-})();
-
-/** CRC-16/CCITT-FALSE of `bytes[start, end)`. */
-export function crc16CcittFalse(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let crc = 0xffff;
-  for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ (CRC_TABLE[((crc >> 8) ^ (bytes[i] as number)) & 0xff] as number);
-  return crc;
-}
+/** CRC-16/CCITT-FALSE of the frame bytes after the sync word (shared with GDP: `hal/live/crc16.ts`). */
+export { crc16CcittFalse };
 
 /** Payload bytes of a SAMPLE with this INFO. */
 export function samplePayloadBytes(info: Pick<KimuInfo, 'format' | 'hasMagnetometer'>): number {
