@@ -54,6 +54,12 @@ export class ReplayController {
     return this.#paused ? new Promise((resolve) => this.#waiters.push(resolve)) : Promise.resolve();
   }
 
+  /** Runtime time spent paused so far, ns (the current pause included): how much later the replay ends. */
+  pausedNs(): number {
+    const done = this.#pauses.reduce((sum, p) => sum + p.forNs, 0);
+    return this.#paused && this.now !== undefined ? done + Math.max(0, this.now() - this.#pausedAtNs) : done;
+  }
+
   /** Shift (ns) to add to a sample due at runtime time `tNs` before any pause: the pauses it comes after. */
   shiftNs(tNs: number): number {
     let shift = 0;

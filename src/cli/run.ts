@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { ReplayController } from '../../hal/replay/controller.js';
 import { applyReplayControls } from '../../hal/replay/controls.js';
 import { loadSession, type Session } from '../../hal/session/index.js';
 import { HudServer } from '../hud/server.js';
@@ -15,6 +16,7 @@ import { buildReport, type RunReport } from '../runtime/report.js';
 import { Runtime } from '../runtime/runtime.js';
 import { metronomeTimer } from '../tick/metronome-timer.js';
 import { setUpRealtime } from '../tick/realtime.js';
+import { listenForPauseKeys } from './pause-keys.js';
 import { StatusLine } from './status.js';
 import { formatSummary } from './summary.js';
 
@@ -43,9 +45,18 @@ export interface RunCommandOptions {
 export async function runCommand(options: RunCommandOptions): Promise<RunReport> {
   const sessionPath = resolve(options.session ?? sampleSessionPath());
   const loaded = await loadSession(sessionPath);
+  // Pause/resume from the keyboard: real-clock replays in a terminal (the controller reads the runtime clock,
+  // created below).
+  let runtimeNowNs = (): number => 0;
+  const controller = new ReplayController(() => runtimeNowNs());
+  const pausable = options.speed > 0 && !options.quiet && process.stdin.isTTY && loaded.devices.every((d) => d.device.info.replay);
   let session: Session;
   try {
-    session = applyReplayControls(loaded, { ...(options.startS === undefined ? {} : { startS: options.startS }), ...(options.loop === undefined ? {} : { loop: options.loop }) });
+    session = applyReplayControls(loaded, {
+      ...(options.startS === undefined ? {} : { startS: options.startS }),
+      ...(options.loop === undefined ? {} : { loop: options.loop }),
+      ...(pausable ? { controller } : {}),
+    });
   } catch (err) {
     await loaded.close();
     throw err;
@@ -66,12 +77,16 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     ...(realtime !== null ? { timer: metronomeTimer(realtime.metronome) } : {}),
     ...(options.eventLog === undefined ? {} : { eventLogPath: resolve(options.eventLog) }),
     onLayerError: (layer, err) => log(`karana: layer ${layer} step failed (state kept): ${err.stack ?? err.message}`),
+    ...(pausable ? { pausedNs: () => controller.pausedNs() } : {}),
   });
   const hud = options.hud ? await HudServer.start({ bus: runtime.bus, port: options.port, host: options.host, stats: () => hudStats(runtime, session, options) }) : null;
   if (hud !== null) log(`karana: HUD at ${hud.url}`);
   log(`karana: session "${session.name}" (${session.devices.length} devices), ${options.speed === 0 ? 'virtual clock, as fast as possible' : `real clock ×${options.speed}`}, ${options.tickHz} Hz ticks`);
+  runtimeNowNs = () => runtime.clock.nowNs();
   const status = options.quiet ? null : new StatusLine(runtime, session);
   const onSignal = (): void => runtime.stop();
+  const keys = pausable ? listenForPauseKeys(controller, onSignal, log) : null;
+  if (pausable) log('karana: space or p pauses, q stops');
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -86,6 +101,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     status?.stop();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    keys?.dispose();
     realtime?.restore();
     await hud?.close();
     await detector?.close();

@@ -32,6 +32,8 @@ export interface RuntimeOptions {
   /** Write every bus event to this JSONL file. */
   readonly eventLogPath?: string;
   readonly onLayerError?: (layer: string, error: Error) => void;
+  /** Replay paused so far, ns (`ReplayController.pausedNs`, hal/replay/controller.ts): the run ends this much later. */
+  readonly pausedNs?: () => number;
 }
 
 /** Time between creating the real clock and its tick 0, for the metronome thread to start, ns. */
@@ -80,7 +82,7 @@ export class Runtime {
       tickHz: this.tickHz,
       edges: { hardware: this.ingest },
       work: detector === null ? {} : { [DETECT_WORK]: async (payload): Promise<DetectOutput> => ({ model: detector.name, objects: await detector.detect((payload as CameraFrameEvent).frame) }) },
-      ...(session.durationNs === undefined ? {} : { endNs: session.durationNs }),
+      ...(session.durationNs === undefined ? {} : { endNs: options.pausedNs === undefined ? session.durationNs : () => (session.durationNs ?? 0) + (options.pausedNs?.() ?? 0) }),
       ...(options.timer === undefined ? {} : { timer: options.timer }),
       ...(options.onLayerError === undefined ? {} : { onLayerError: options.onLayerError }),
     });

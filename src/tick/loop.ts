@@ -50,9 +50,10 @@ export interface TickLoopOptions {
   readonly tickHz: number;
   readonly edges?: Partial<Record<LayerName, EdgeSource<unknown>>>;
   readonly work?: Readonly<Record<string, WorkHandler>>;
-  /** The loop stops after the first tick at or past this runtime time (so input stamped at it is taken), ns.
+  /** The loop stops after the first tick at or past this runtime time (so input stamped at it is taken), ns;
+   * a function is asked before every check (an end that moves, e.g. by the length of replay pauses).
    * Without it, it stops when the edges run dry. */
-  readonly endNs?: number;
+  readonly endNs?: number | (() => number);
   /** Real clock only: the deadline source. */
   readonly timer?: TickTimer;
   /** Called when a layer step throws (a bug: the layer keeps its previous state and the loop goes on). */
@@ -240,7 +241,8 @@ export class TickLoop {
 
   /** Checked after a tick: it was the first at or past the end time. */
   private reachedEnd(tNs: number): boolean {
-    return this.options.endNs !== undefined && tNs >= this.options.endNs;
+    const end = this.options.endNs;
+    return end !== undefined && tNs >= (typeof end === 'function' ? end() : end);
   }
 
   private edgeSources(): EdgeSource<unknown>[] {
