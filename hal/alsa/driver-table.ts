@@ -1,13 +1,14 @@
 /**
  * The audio driver of this module for the HAL driver table (`hal/drivers.ts`): `alsa` (spec `alsa:<device>`).
- * With the `emulator` option naming a WAV recording (relative to the manifest), the same driver runs on the
- * emulated arecord (`hal/emulators/alsa/`), streaming it at real-time pace (or as fast as read).
+ * With `emulator = { recording = "<WAV file relative to the manifest>", pace = "realtime" | "asap" }`, the same
+ * driver runs on the emulated arecord (`hal/emulators/alsa/`), streaming the recording at real-time pace
+ * (default) or as fast as it is read.
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { DriverEntry } from '../drivers.js';
 import { emulatedArecord } from '../emulators/alsa/arecord.js';
-import { specOrThrow } from '../v4l2/driver-table.js';
+import { emulatorOption, emulatorPace, specOrThrow } from '../v4l2/driver-table.js';
 import { AlsaMicrophone } from './microphone.js';
 import { parseAlsaSpec } from './spec.js';
 
@@ -18,8 +19,7 @@ export const AlsaOptions = z.strictObject({
   arecordPath: z.string().min(1).optional(),
   openTimeoutMs: z.number().int().positive().optional(),
   /** A WAV recording streamed by the emulated arecord instead of the microphone. */
-  emulator: z.string().min(1).optional(),
-  emulatorPace: z.enum(['realtime', 'asap']).optional(),
+  emulator: emulatorOption('{ recording = "<WAV file>", pace = "realtime" | "asap" }', { pace: emulatorPace }),
 });
 
 /** The audio drivers: `alsa`. */
@@ -31,9 +31,9 @@ export const AUDIO_DRIVERS: readonly DriverEntry[] = Object.freeze([
     windowed: false,
     options: { audio: AlsaOptions },
     create(config, context) {
-      const { emulator, emulatorPace, ...o } = AlsaOptions.parse(config.options);
+      const { emulator, ...o } = AlsaOptions.parse(config.options);
       const device = specOrThrow(config.id, config.path, parseAlsaSpec);
-      const spawner = emulator !== undefined ? emulatedArecord({ wavPath: resolve(context.baseDir, emulator), pace: emulatorPace ?? 'realtime', atEnd: 'loop', devices: [device] }) : undefined;
+      const spawner = emulator !== undefined ? emulatedArecord({ wavPath: resolve(context.baseDir, emulator.recording), pace: emulator.pace ?? 'realtime', atEnd: 'loop', devices: [device] }) : undefined;
       return new AlsaMicrophone({ id: config.id, device, ...o, ...(spawner !== undefined ? { spawner } : {}) });
     },
   },

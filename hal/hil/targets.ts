@@ -60,16 +60,16 @@ const EMULATED: Readonly<Record<DeviceKind, readonly Emulated[]>> = {
     ['xreal-air', 'hid:3318:0424', { emulator: { recording: 'aria_head_trajectory/trajectory/closed_loop_trajectory.csv', format: 'aria-trajectory', pace: 'asap' } }, 'Project Aria head trajectory'],
   ],
   camera: [
-    ['v4l2', '/dev/video0', { emulator: 'euroc_mh01_excerpt/mav0/cam0', emulatorPace: 'asap', format: 'GRAY8' }, 'EuRoC MH_01 cam0 (GREY)'],
-    ['v4l2', '/dev/video1', { emulator: 'video/one-by-one-person-detection.mp4', emulatorPace: 'asap', format: 'RGB8', emulatorFormats: ['YUYV'] }, 'person video (YUYV)'],
-    ['gstreamer', 'gst:libcamera', { emulator: 'video/one-by-one-person-detection.mp4', format: 'RGB8' }, 'person video through decodebin'],
+    ['v4l2', '/dev/video0', { emulator: { recording: 'euroc_mh01_excerpt/mav0/cam0', pace: 'asap' }, format: 'GRAY8' }, 'EuRoC MH_01 cam0 (GREY)'],
+    ['v4l2', '/dev/video1', { emulator: { recording: 'video/one-by-one-person-detection.mp4', pace: 'asap', formats: ['YUYV'] }, format: 'RGB8' }, 'person video (YUYV)'],
+    ['gstreamer', 'gst:libcamera', { emulator: { recording: 'video/one-by-one-person-detection.mp4' }, format: 'RGB8' }, 'person video through decodebin'],
   ],
-  audio: [['alsa', 'alsa:hw:1,0', { emulator: 'audio/jfk.wav', emulatorPace: 'asap' }, 'jfk.wav']],
-  thermal: [['sysfs-thermal', 'sysfs:cpu-thermal', { emulator: 'traces/rpi4_thermal/rpi4b_2_temp_bench.csv', rateHz: 100, emulatorPeriodMs: 20 }, 'Raspberry Pi 4 temperature trace']],
+  audio: [['alsa', 'alsa:hw:1,0', { emulator: { recording: 'audio/jfk.wav', pace: 'asap' } }, 'jfk.wav']],
+  thermal: [['sysfs-thermal', 'sysfs:cpu-thermal', { emulator: { recording: 'traces/rpi4_thermal/rpi4b_2_temp_bench.csv', periodMs: 20 }, rateHz: 100 }, 'Raspberry Pi 4 temperature trace']],
   power: [
     ['max17048', 'i2c:1:0x36', { emulator: { recording: 'traces/rpi4_ups_battery/batt_log_2021-04-28_203426.csv', format: 'ups-trace' }, pollIntervalMs: 20 }, 'Pi UPS discharge log'],
     ['ina219', 'i2c:1:0x40', { emulator: { recording: 'traces/rpi4_ups_battery/batt_log_2021-04-28_203426.csv', format: 'ups-trace' }, pollIntervalMs: 20 }, 'Pi UPS discharge log'],
-    ['sysfs-power', 'sysfs:BAT0', { emulator: 'traces/rpi4_ups_battery/batt_log_2021-04-28_203426.csv', rateHz: 100, emulatorPeriodMs: 20 }, 'Pi UPS discharge log'],
+    ['sysfs-power', 'sysfs:BAT0', { emulator: { recording: 'traces/rpi4_ups_battery/batt_log_2021-04-28_203426.csv', periodMs: 20 }, rateHz: 100 }, 'Pi UPS discharge log'],
   ],
 };
 

@@ -12,6 +12,10 @@
  * (the message lists the devices it holds) or holds it as another kind. `read()` → {@link SampleError}
  * `{file, byteOffset}` for a damaged record or chunk (reading goes on after it) or a message that does not
  * decode; a file cut short (no footer) ends after its last complete chunk.
+ *
+ * Reading: the devices of one file opened together share one pass over it (`shared-reader.ts`: one
+ * decompression of every chunk, bounded per-device queues, back-pressure); a device re-opened, or opened after
+ * the others have started reading, gets a pass of its own from the start of the file.
  */
 import { requireFile } from '../mock/files.js';
 import { ReplayDevice } from '../mock/replay-device.js';
@@ -21,8 +25,9 @@ import { DeviceError, SampleError } from '../types.js';
 import type { AnyDevice, DeviceInfo, DeviceKind } from '../types.js';
 import { decodeSample } from './codec.js';
 import type { AnySample } from './codec.js';
-import { McapFormatError, scanMcap } from './scan.js';
-import type { ScanItem } from './scan.js';
+import { McapFormatError } from './scan.js';
+import { joinPass } from './shared-reader.js';
+import type { Delivery, SharedPass, SharedReaderLimits, Subscription } from './shared-reader.js';
 import { DEVICE_METADATA_PREFIX } from './writer.js';
 
 export interface McapDeviceOptions {
@@ -35,16 +40,14 @@ export interface McapDeviceOptions {
   readonly recordedId?: string;
   /** Only messages stamped inside this window (device clock) are returned. */
   readonly window?: TimeWindow;
+  /** Queue bounds and stall of the shared pass (`shared-reader.ts`); taken from the first device of a pass. */
+  readonly sharing?: Partial<SharedReaderLimits>;
 }
-
-type Scan = AsyncGenerator<ScanItem, void, void>;
 
 /** One recorded device replayed from an MCAP file (see the module documentation). */
 export class McapDevice extends ReplayDevice<DeviceInfo, AnySample> {
   readonly #options: McapDeviceOptions;
-  #scan: Scan | undefined;
-  #channelId: number | undefined;
-  #topic = '';
+  #sub: Subscription | undefined;
   #hostClock = false;
 
   constructor(options: McapDeviceOptions) {
@@ -58,18 +61,35 @@ export class McapDevice extends ReplayDevice<DeviceInfo, AnySample> {
   }
 
   protected async openSource(): Promise<DeviceInfo> {
+    const { id, path } = this.#options;
+    await requireFile(id, path);
+    // A pass sealed between joining and subscribing (another device read first): join the next one.
+    for (;;) {
+      const pass = await joinPass(path, this.#options.sharing);
+      try {
+        const { info, topic, initial } = await this.#describe(pass);
+        const sub = pass.subscribe(topic, initial);
+        if (sub === undefined) {
+          pass.release();
+          continue;
+        }
+        this.#sub = sub;
+        return info;
+      } catch (err) {
+        pass.release();
+        if (err instanceof McapFormatError) throw new DeviceError(id, err.message, { cause: err });
+        throw err;
+      }
+    }
+  }
+
+  /** The device's description, topic and the head's damage after it, from the head of the file. */
+  async #describe(pass: SharedPass): Promise<{ info: DeviceInfo; topic: string; initial: Delivery[] }> {
     const { id, path, kind } = this.#options;
     const recordedId = this.#options.recordedId ?? id;
-    await requireFile(id, path);
-    this.#scan = scanMcap(path);
-    this.#channelId = undefined;
+    const head = await pass.head();
     const seen: string[] = [];
-    for (;;) {
-      const item = await this.#next();
-      if (item === undefined || item.type === 'end' || item.type === 'channel' || item.type === 'message') {
-        const held = seen.length > 0 ? seen.join(', ') : 'none';
-        throw new DeviceError(id, `${path} holds no recorded device "${recordedId}" (devices: ${held})`);
-      }
+    for (const [i, item] of head.entries()) {
       if (item.type !== 'metadata' || !item.metadata.name.startsWith(DEVICE_METADATA_PREFIX)) continue;
       const meta = item.metadata.metadata;
       const name = item.metadata.name.slice(DEVICE_METADATA_PREFIX.length);
@@ -77,20 +97,20 @@ export class McapDevice extends ReplayDevice<DeviceInfo, AnySample> {
       if (name !== recordedId) continue;
       const recorded = parseInfo(id, path, meta.get('info'));
       if (recorded.kind !== kind) throw new DeviceError(id, `${path}: device "${recordedId}" was recorded as ${recorded.kind}, not ${kind}`);
-      this.#topic = meta.get('topic') ?? `/${recordedId}`;
       this.#hostClock = meta.get('logTime') === 'host';
-      return { ...recorded, id, driver: 'mcap', replay: true, source: path };
+      const initial = head.slice(i + 1).filter((x): x is Delivery => x.type === 'damage');
+      return { info: { ...recorded, id, driver: 'mcap', replay: true, source: path }, topic: meta.get('topic') ?? `/${recordedId}`, initial };
     }
+    const held = seen.length > 0 ? seen.join(', ') : 'none';
+    throw new DeviceError(id, `${path} holds no recorded device "${recordedId}" (devices: ${held})`);
   }
 
   protected async readSample(): Promise<AnySample | null> {
     const { id, path, kind, window } = this.#options;
     for (;;) {
-      const item = await this.#next();
+      const item = await this.#sub?.next();
       if (item === undefined || item.type === 'end') return null;
       if (item.type === 'damage') throw new SampleError(id, { file: path, byteOffset: item.offset }, item.message);
-      if (item.type === 'channel' && item.channel.topic === this.#topic) this.#channelId = item.channel.id;
-      if (item.type !== 'message' || item.message.channelId !== this.#channelId) continue;
       const { publishTime, logTime, data } = item.message;
       if (isBeforeWindow(publishTime, window)) continue;
       if (isAfterWindow(publishTime, window)) return null;
@@ -100,20 +120,9 @@ export class McapDevice extends ReplayDevice<DeviceInfo, AnySample> {
   }
 
   protected async closeSource(): Promise<void> {
-    const scan = this.#scan;
-    this.#scan = undefined;
-    await scan?.return();
-  }
-
-  async #next(): Promise<ScanItem | undefined> {
-    if (this.#scan === undefined) return undefined;
-    try {
-      const r = await this.#scan.next();
-      return r.done === true ? undefined : r.value;
-    } catch (err) {
-      if (err instanceof McapFormatError) throw new DeviceError(this.#options.id, err.message, { cause: err });
-      throw err;
-    }
+    const sub = this.#sub;
+    this.#sub = undefined;
+    await sub?.close();
   }
 }
 

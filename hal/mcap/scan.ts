@@ -14,6 +14,11 @@
  * before the damage have been delivered. A file that ends without a footer ends with `{ type: 'end',
  * complete: false }` after a `damage` item for a partial record, if any.
  * Not an MCAP file at all (no magic): {@link McapFormatError}.
+ *
+ * Resuming: with a {@link ScanResume} the scan starts framing at a record boundary inside the data section
+ * (a chunk or a top-level record whose offset an earlier scan reported), its stream reader primed with the
+ * schemas and channels known there; it gives the same items from that record on as a scan from the start.
+ * `shared-reader.ts` uses it to let a device that fell behind the shared pass go on alone.
  */
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -35,6 +40,13 @@ export type ScanItem =
   | { readonly type: 'damage'; readonly offset: number; readonly message: string }
   /** Last item: `complete` when the footer was reached; `offset` where reading stopped. */
   | { readonly type: 'end'; readonly complete: boolean; readonly offset: number };
+
+/** Where a scan resumes: a record's offset and the schemas and channels defined before it. */
+export interface ScanResume {
+  readonly offset: number;
+  readonly schemas: readonly Schema[];
+  readonly channels: readonly Channel[];
+}
 
 /** The file is not an MCAP file (missing or wrong magic). */
 export class McapFormatError extends Error {
@@ -58,8 +70,11 @@ const SEARCH_BLOCK = 1 << 20;
 const opName = (opcode: number): string => (isKnownOpcode(opcode) ? Opcode[opcode].toLowerCase() : `opcode 0x${opcode.toString(16).padStart(2, '0')}`);
 const errorText = (err: unknown): string => (err instanceof Error ? err.message.replace(/ \[(no header|library=[^\]]*)\]$/, '') : String(err));
 
-/** Scans `path`; see the module documentation. Throws {@link McapFormatError} or the file system's error. */
-export async function* scanMcap(path: string): AsyncGenerator<ScanItem, void, void> {
+/**
+ * Scans `path` from its start, or from `resume`; see the module documentation. Throws
+ * {@link McapFormatError} or the file system's error.
+ */
+export async function* scanMcap(path: string, resume?: ScanResume): AsyncGenerator<ScanItem, void, void> {
   await loadZstd();
   const handle = await open(path, 'r');
   try {
@@ -68,9 +83,9 @@ export async function* scanMcap(path: string): AsyncGenerator<ScanItem, void, vo
     if (magic.byteLength < MAGIC.length || !magic.every((b, i) => b === MAGIC[i])) {
       throw new McapFormatError(`${path}: byte 0: not an MCAP file (no MCAP magic)`);
     }
-    const known = new Known();
+    const known = new Known(resume);
     let reader = known.primedReader();
-    let pos = MAGIC.length;
+    let pos = resume === undefined ? MAGIC.length : Math.min(Math.max(resume.offset, MAGIC.length), size);
     while (pos < size) {
       if (size - pos < RECORD_HEAD) {
         yield { type: 'damage', offset: pos, message: `truncated record header (${size - pos} bytes left): the recording was cut short` };
@@ -120,6 +135,11 @@ export async function* scanMcap(path: string): AsyncGenerator<ScanItem, void, vo
 class Known {
   readonly schemas = new Map<number, Schema>();
   readonly channels = new Map<number, Channel>();
+
+  constructor(resume?: ScanResume) {
+    for (const s of resume?.schemas ?? []) this.schemas.set(s.id, s);
+    for (const c of resume?.channels ?? []) this.channels.set(c.id, c);
+  }
 
   primedReader(): McapStreamReader {
     const reader = new McapStreamReader({ noMagicPrefix: true, decompressHandlers: DECOMPRESS });

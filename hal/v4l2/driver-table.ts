@@ -1,9 +1,10 @@
 /**
  * Camera drivers of this module for the HAL driver table (`hal/drivers.ts`): `v4l2` (a `/dev/videoN` node
  * through the C addon) and `gstreamer` (a `gst:` pipeline for CSI cameras). Both take an optional
- * `emulator` option naming a REAL recording (relative to the manifest): the same driver code then runs on
- * the emulated UVC device (`v4l2`: an EuRoC/ASL camera folder or a video file) or on a `decodebin`
- * pipeline of the file (`gstreamer`), so a laptop exercises the live path.
+ * `emulator = { recording = "…" }` option naming a REAL recording (relative to the manifest): the same driver
+ * code then runs on the emulated UVC device (`v4l2`: an EuRoC/ASL camera folder or a video file, with `pace`
+ * and the `formats` it offers) or on a `decodebin` pipeline of the file (`gstreamer`), so a laptop exercises
+ * the live path. Also {@link emulatorOption}, the `emulator` schema of the audio and sysfs drivers.
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -18,6 +19,26 @@ import { nativeV4l2Backend } from './native-backend.js';
 import { SUPPORTED_FOURCCS } from './negotiate.js';
 import { parseVideoSpec } from './spec.js';
 
+const RECORDING_MESSAGE = 'expected the path of a recording, relative to the manifest';
+
+/**
+ * The `emulator` option of a live driver, an inline table of the same shape as the I²C, serial and HID
+ * drivers': `emulator = { recording = "<path relative to the manifest>", …extra }`, where `extra` holds the
+ * driver's own keys (e.g. {@link emulatorPace}). Unknown keys are refused; a bare string (the old form) is
+ * refused with the expected shape, `example` showing the driver's keys.
+ */
+export function emulatorOption<const Extra extends z.ZodRawShape>(example: string, extra: Extra) {
+  return z
+    .strictObject(
+      { recording: z.string({ error: RECORDING_MESSAGE }).min(1, RECORDING_MESSAGE), ...extra },
+      { error: (issue) => (issue.code === 'invalid_type' ? `expected an inline table ${example}` : undefined) },
+    )
+    .optional();
+}
+
+/** `pace`: `realtime` (default) replays at the recorded times, `asap` as fast as the driver reads. */
+export const emulatorPace = z.enum(['realtime', 'asap'], { error: 'expected "realtime" or "asap"' }).optional();
+
 const size = { widthPx: z.number().int().positive().optional(), heightPx: z.number().int().positive().optional(), rateHz: z.number().positive().optional() };
 const format = z.enum(['GRAY8', 'RGB8']).optional();
 
@@ -27,10 +48,11 @@ export const V4l2CameraOptions = z.strictObject({
   fourcc: z.enum(SUPPORTED_FOURCCS).optional(),
   bufferCount: z.number().int().min(2).max(32).optional(),
   stallTimeoutMs: z.number().int().positive().optional(),
-  /** A recording for the emulated UVC camera: an EuRoC/ASL camera folder or a video file. */
-  emulator: z.string().min(1).optional(),
-  emulatorFormats: z.array(z.enum(SUPPORTED_FOURCCS)).min(1).optional(),
-  emulatorPace: z.enum(['realtime', 'asap']).optional(),
+  /** The emulated UVC camera: a recording (an EuRoC/ASL camera folder or a video file), its pace, the pixel formats it offers. */
+  emulator: emulatorOption('{ recording = "<camera folder or video file>", pace = "realtime" | "asap", formats = ["GREY", "YUYV", …] }', {
+    pace: emulatorPace,
+    formats: z.array(z.enum(SUPPORTED_FOURCCS, { error: `expected one of ${SUPPORTED_FOURCCS.join(', ')}` })).min(1, 'expected at least one pixel format').optional(),
+  }),
 });
 
 export const GstCameraOptions = z.strictObject({
@@ -40,8 +62,8 @@ export const GstCameraOptions = z.strictObject({
   cameraName: z.string().min(1).optional(),
   gstLaunchPath: z.string().min(1).optional(),
   openTimeoutMs: z.number().int().positive().optional(),
-  /** A video file decoded by the same driver through `filesrc ! decodebin` instead of the camera. */
-  emulator: z.string().min(1).optional(),
+  /** A video file decoded by the same driver through `filesrc ! decodebin` instead of the camera (as fast as it decodes). */
+  emulator: emulatorOption('{ recording = "<video file>" }', {}),
 });
 
 const VIDEO_FILE = /\.(mp4|mkv|webm|mov|avi)$/i;
@@ -56,21 +78,21 @@ export function specOrThrow<T>(id: string, spec: string, parse: (s: string) => T
 }
 
 function v4l2(config: DeviceConfig, context: DriverContext): V4l2Camera {
-  const { emulator, emulatorFormats, emulatorPace, ...o } = V4l2CameraOptions.parse(config.options);
+  const { emulator, ...o } = V4l2CameraOptions.parse(config.options);
   const path = specOrThrow(config.id, config.path, parseVideoSpec);
   let backend = nativeV4l2Backend;
   if (emulator !== undefined) {
-    const file = resolve(context.baseDir, emulator);
+    const file = resolve(context.baseDir, emulator.recording);
     const video = VIDEO_FILE.test(file);
     const source = video ? new VideoFrames(file) : new EurocFrames(file);
-    backend = new EmulatedV4l2Backend([{ path, source, pace: emulatorPace ?? 'realtime', fourccs: emulatorFormats ?? (video ? ['YUYV', 'MJPG'] : ['GREY', 'YUYV', 'MJPG']) }]);
+    backend = new EmulatedV4l2Backend([{ path, source, pace: emulator.pace ?? 'realtime', fourccs: emulator.formats ?? (video ? ['YUYV', 'MJPG'] : ['GREY', 'YUYV', 'MJPG']) }]);
   }
   return new V4l2Camera({ id: config.id, path, backend, role: config.role ?? 'world', ...o });
 }
 
 function gstreamer(config: DeviceConfig, context: DriverContext): GstCamera {
   const { emulator, ...o } = GstCameraOptions.parse(config.options);
-  const source = emulator !== undefined ? { kind: 'file' as const, path: resolve(context.baseDir, emulator) } : specOrThrow(config.id, config.path, parseGstSpec);
+  const source = emulator !== undefined ? { kind: 'file' as const, path: resolve(context.baseDir, emulator.recording) } : specOrThrow(config.id, config.path, parseGstSpec);
   return new GstCamera({ id: config.id, spec: config.path, source, role: config.role ?? 'world', ...o });
 }
 

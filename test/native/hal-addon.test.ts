@@ -58,7 +58,8 @@ describe.skipIf(!onLinux)('karana_hal addon (Linux)', () => {
     expect(tryLoadHalNative()).toEqual({ hal, reason: null });
     expect(Object.keys(hal).sort()).toEqual(
       ['getThreadAffinity', 'getThreadScheduler', 'monotonicNs', 'monotonicRawNs', 'setThreadAffinity', 'setThreadNormal',
-        'setThreadRealtime', 'setTimerSlackNs', 'sleepUntilMonotonicNs', 'threadId'].sort(),
+        'setThreadRealtime', 'setTimerSlackNs', 'sleepUntilMonotonicNs', 'threadId',
+        ...['Cancel', 'Close', 'Dequeue', 'EnumFormats', 'GetFormat', 'Open', 'QueryCap', 'Queue', 'SetFormat', 'SetFrameInterval', 'StartStreaming', 'StopStreaming'].map((f) => `v4l2${f}`)].sort(),
     );
   });
 

@@ -18,6 +18,8 @@ export class EmulatedSysfs {
   readonly #batteries: readonly BatteryTrace[];
   #row = -1;
   #timer: NodeJS.Timeout | undefined;
+  /** The step the timer started, while it runs. */
+  #stepping: Promise<void> | undefined;
 
   private constructor(root: string, thermal: readonly ThermalTrace[], batteries: readonly BatteryTrace[]) {
     this.root = root;
@@ -67,10 +69,16 @@ export class EmulatedSysfs {
     return more;
   }
 
-  /** Steps every `periodMs` until `stop()`. */
+  /** Steps every `periodMs` until `stop()` (one step at a time; `remove()` waits for the one running). */
   start(periodMs: number): void {
     this.stop();
-    this.#timer = setInterval(() => void this.step(), periodMs);
+    this.#timer = setInterval(() => {
+      if (this.#stepping !== undefined) return;
+      this.#stepping = this.step()
+        .then(() => undefined)
+        .catch(() => undefined) // the tree was removed under a step: nothing to write to any more
+        .finally(() => (this.#stepping = undefined));
+    }, periodMs);
   }
 
   stop(): void {
@@ -85,6 +93,7 @@ export class EmulatedSysfs {
 
   async remove(): Promise<void> {
     this.stop();
+    await this.#stepping;
     await rm(this.root, { recursive: true, force: true });
   }
 

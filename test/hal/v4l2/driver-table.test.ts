@@ -34,6 +34,29 @@ describe('driver tables', () => {
     expect(find('alsa')?.options.audio?.safeParse({ rate: 16000 }).success).toBe(false);
   });
 
+  it('take emulator = { recording, … } as the I²C, serial and HID drivers do, refusing the old string form and sibling keys', () => {
+    const issues = (driver: string, kind: DeviceConfig['kind'], options: Record<string, unknown>): string[] | undefined =>
+      find(driver)?.options[kind]?.safeParse(options).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(issues('v4l2', 'camera', { emulator: { recording: 'cam0', pace: 'asap', formats: ['YUYV'] } })).toBeUndefined();
+    expect(issues('gstreamer', 'camera', { emulator: { recording: 'clip.mp4' } })).toBeUndefined();
+    expect(issues('alsa', 'audio', { emulator: { recording: 'jfk.wav', pace: 'realtime' } })).toBeUndefined();
+    expect(issues('sysfs-thermal', 'thermal', { emulator: { recording: 'temp.csv', periodMs: 20 } })).toBeUndefined();
+    expect(issues('v4l2', 'camera', { emulator: 'cam0', emulatorPace: 'asap' })).toEqual([
+      'emulator: expected an inline table { recording = "<camera folder or video file>", pace = "realtime" | "asap", formats = ["GREY", "YUYV", …] }',
+      ': Unrecognized key: "emulatorPace"',
+    ]);
+    expect(issues('alsa', 'audio', { emulator: 'jfk.wav' })).toEqual(['emulator: expected an inline table { recording = "<WAV file>", pace = "realtime" | "asap" }']);
+    expect(issues('sysfs-power', 'power', { emulator: 'batt.csv' })).toEqual(['emulator: expected an inline table { recording = "<UPS battery CSV>", periodMs = <ms between trace rows> }']);
+    expect(issues('sysfs-thermal', 'thermal', { emulator: { recording: 'temp.csv' }, emulatorPeriodMs: 20 })).toEqual([': Unrecognized key: "emulatorPeriodMs"']);
+    expect(issues('v4l2', 'camera', { emulator: {} })).toEqual(['emulator.recording: expected the path of a recording, relative to the manifest']);
+    expect(issues('v4l2', 'camera', { emulator: { recording: 'cam0', pace: 'fast', formats: ['H264'] } })).toEqual([
+      'emulator.pace: expected "realtime" or "asap"',
+      'emulator.formats.0: expected one of GREY, YUYV, NV12, MJPG',
+    ]);
+    expect(issues('gstreamer', 'camera', { emulator: { recording: 'clip.mp4', pace: 'asap' } })).toEqual(['emulator: Unrecognized key: "pace"']);
+    expect(issues('sysfs-power', 'power', { emulator: { recording: 'batt.csv', periodMs: 0.5 } })).toEqual(['emulator.periodMs: expected a whole number of milliseconds']);
+  });
+
   it('refuse malformed specs with the expected form, as DeviceErrors naming the device', () => {
     expect(() => build('v4l2', 'camera', 'video0', {})).toThrow(new DeviceError('dev0', 'bad camera spec "video0": expected /dev/videoN (e.g. /dev/video0) or /dev/v4l/by-id/<name>'));
     expect(() => build('gstreamer', 'camera', 'gst:', {})).toThrow(/^dev0: bad camera spec "gst:": expected gst:libcamera \| gst:nvargus/);
@@ -43,10 +66,10 @@ describe('driver tables', () => {
 
   it('run each driver on its emulator over a real recording', async () => {
     const devices = [
-      build('v4l2', 'camera', '/dev/video0', { emulator: 'euroc_mh01_excerpt/mav0/cam0', emulatorPace: 'asap', format: 'GRAY8' }),
-      build('alsa', 'audio', 'alsa:hw:1,0', { emulator: 'audio/jfk.wav', emulatorPace: 'asap' }),
-      build('sysfs-thermal', 'thermal', 'sysfs:cpu-thermal', { emulator: 'traces/rpi4_thermal/rpi4b_2_temp_bench.csv', rateHz: 100 }),
-      build('sysfs-power', 'power', 'sysfs:BAT0', { emulator: 'traces/rpi4_ups_battery/batt_log_2021-04-28_203426.csv', rateHz: 100 }),
+      build('v4l2', 'camera', '/dev/video0', { emulator: { recording: 'euroc_mh01_excerpt/mav0/cam0', pace: 'asap' }, format: 'GRAY8' }),
+      build('alsa', 'audio', 'alsa:hw:1,0', { emulator: { recording: 'audio/jfk.wav', pace: 'asap' } }),
+      build('sysfs-thermal', 'thermal', 'sysfs:cpu-thermal', { emulator: { recording: 'traces/rpi4_thermal/rpi4b_2_temp_bench.csv' }, rateHz: 100 }),
+      build('sysfs-power', 'power', 'sysfs:BAT0', { emulator: { recording: 'traces/rpi4_ups_battery/batt_log_2021-04-28_203426.csv' }, rateHz: 100 }),
     ];
     for (const d of devices) {
       await d.open();
