@@ -47,7 +47,7 @@ export const SYSFS_DRIVERS: readonly DriverEntry[] = Object.freeze([
   {
     name: 'sysfs-thermal',
     description: 'thermal zone sysfs:<type | thermal_zoneN> polled from /sys/class/thermal (m°C)',
-    clock: 'absolute',
+    clock: 'relative',
     windowed: false,
     options: { thermal: SysfsThermalOptions },
     create(config, context) {
@@ -64,7 +64,7 @@ export const SYSFS_DRIVERS: readonly DriverEntry[] = Object.freeze([
   {
     name: 'sysfs-power',
     description: 'battery / supply sysfs:<name> polled from /sys/class/power_supply (µV, µA, µW, %)',
-    clock: 'absolute',
+    clock: 'relative',
     windowed: false,
     options: { power: SysfsPowerOptions },
     create(config, context) {

@@ -101,7 +101,7 @@ export const CAMERA_DRIVERS: readonly DriverEntry[] = Object.freeze([
   {
     name: 'v4l2',
     description: 'V4L2 camera /dev/videoN (UVC webcams, USB tracking cameras): mmap capture with kernel timestamps, GREY/YUYV/NV12/MJPG',
-    clock: 'absolute',
+    clock: 'relative',
     windowed: false,
     options: { camera: V4l2CameraOptions },
     create: v4l2,

@@ -25,11 +25,11 @@ describe('driver table', () => {
       ['bno055', ['imu'], 'relative', false],
       ['max17048', ['power'], 'relative', false],
       ['ina219', ['power'], 'relative', false],
-      ['v4l2', ['camera'], 'absolute', false],
+      ['v4l2', ['camera'], 'relative', false],
       ['gstreamer', ['camera'], 'relative', false],
       ['alsa', ['audio'], 'relative', false],
-      ['sysfs-thermal', ['thermal'], 'absolute', false],
-      ['sysfs-power', ['power'], 'absolute', false],
+      ['sysfs-thermal', ['thermal'], 'relative', false],
+      ['sysfs-power', ['power'], 'relative', false],
     ]);
     expect(GROUNDTRUTH_DRIVERS.map((d) => [d.name, d.clock])).toEqual([['euroc-groundtruth', 'absolute']]);
   });
