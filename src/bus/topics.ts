@@ -111,9 +111,93 @@ export interface SampleSkippedEvent {
 
 export interface PoseEvent {
   readonly tNs: RuntimeNs;
-  readonly source: 'ahrs';
+  /** `ahrs`: orientation only (3-DoF); `vio`: 6-DoF from visual-inertial odometry; `predicted`: extrapolated to display time. */
+  readonly source: 'ahrs' | 'vio' | 'predicted';
   /** Orientation of the body (IMU) frame in the world frame, Hamilton `[w, x, y, z]`. */
   readonly q_world_body: readonly [number, number, number, number];
+  /** 6-DoF sources: position of the body (IMU) origin in the world frame, m. */
+  readonly p_world_body_m?: readonly [number, number, number];
+  /** 6-DoF sources: velocity of the body in the world frame, m/s. */
+  readonly v_world_mps?: readonly [number, number, number];
+  /**
+   * Covariance of the pose error, row-major 6×6 over `[δθ (rad, body frame), δp (m, world frame)]` (36 values),
+   * when the source estimates one.
+   */
+  readonly covariance?: readonly number[];
+  /** `predicted`: how far ahead of the newest measurement the pose was extrapolated, ns. */
+  readonly horizonNs?: number;
+}
+
+/** VIO status changes: initialised, tracking lost, recovered (layer 5). */
+export interface TrackingStateEvent {
+  readonly tNs: RuntimeNs;
+  readonly source: 'vio';
+  readonly state: 'initializing' | 'tracking' | 'lost';
+  readonly reason?: string;
+  /** Features tracked in the last frame. */
+  readonly features?: number;
+}
+
+/** One tracked object: a detection with a stable track ID (multi-object tracking). */
+export interface TrackedObject extends Detection {
+  readonly trackId: number;
+  /** Frames since the track was created. */
+  readonly ageFrames: number;
+}
+
+export interface ObjectsTrackedEvent {
+  readonly deviceId: string;
+  readonly frameSeq: number;
+  /** Capture time of the frame. */
+  readonly tNs: RuntimeNs;
+  readonly tracks: readonly TrackedObject[];
+  /** Capture → publication latency, ns (runtime clock). */
+  readonly latencyNs: number;
+}
+
+/** A hand: 21 landmarks (MediaPipe hand topology, wrist first) in source-image pixels. */
+export interface HandObservation {
+  readonly handedness: 'left' | 'right' | 'unknown';
+  readonly score: number;
+  readonly boxPx: readonly [number, number, number, number];
+  /** 21 `[x, y, z]`: x, y in pixels, z relative depth (model units). */
+  readonly landmarks: readonly (readonly [number, number, number])[];
+}
+
+export interface HandsDetectedEvent {
+  readonly deviceId: string;
+  readonly frameSeq: number;
+  readonly tNs: RuntimeNs;
+  readonly hands: readonly HandObservation[];
+  readonly latencyNs: number;
+}
+
+export interface GestureEvent {
+  readonly deviceId: string;
+  readonly tNs: RuntimeNs;
+  readonly gesture: 'pinch' | 'point';
+  readonly handedness: 'left' | 'right' | 'unknown';
+  /** `start` when the gesture begins, `end` when it is released. */
+  readonly phase: 'start' | 'end';
+  /** Where it happens, source-image pixels (pinch: between thumb and index tips; point: index tip). */
+  readonly atPx: readonly [number, number];
+}
+
+/** A world-locked anchor as seen now. */
+export interface AnchorView {
+  readonly id: string;
+  /** Anchor pose in the world frame: position m, orientation `[w, x, y, z]`. */
+  readonly p_world_m: readonly [number, number, number];
+  readonly q_world_anchor: readonly [number, number, number, number];
+  /** The anchor in the current view (camera) frame, m; undefined when no pose is known yet. */
+  readonly p_view_m?: readonly [number, number, number];
+  /** Projection into the tracking camera, px, when in front of it. */
+  readonly pixel?: readonly [number, number];
+}
+
+export interface AnchorsUpdatedEvent {
+  readonly tNs: RuntimeNs;
+  readonly anchors: readonly AnchorView[];
 }
 
 export interface Detection {
@@ -173,6 +257,11 @@ export interface TopicMap {
   'device.sample_skipped': SampleSkippedEvent;
   'device.clock': DeviceClockEvent;
   'pose.updated': PoseEvent;
+  'tracking.state': TrackingStateEvent;
+  'objects.tracked': ObjectsTrackedEvent;
+  'hands.detected': HandsDetectedEvent;
+  'gesture.detected': GestureEvent;
+  'anchors.updated': AnchorsUpdatedEvent;
   'objects.detected': ObjectsDetectedEvent;
   'resources.changed': ResourcesChangedEvent;
   'ui.hud': HudScene;
@@ -223,7 +312,12 @@ export const TOPICS: TopicSpecs = Object.freeze({
   'device.state': { priority: 'critical', policy: { kind: 'lossless' } },
   'device.sample_skipped': { priority: 'normal', policy: { kind: 'lossless' } },
   'device.clock': { priority: 'low', policy: { kind: 'latest', key: byDevice } },
-  'pose.updated': { priority: 'high', policy: { kind: 'latest' } },
+  'pose.updated': { priority: 'high', policy: { kind: 'latest', key: (p) => p.source } },
+  'tracking.state': { priority: 'critical', policy: { kind: 'lossless' } },
+  'objects.tracked': { priority: 'normal', policy: { kind: 'queue', capacity: 16 } },
+  'hands.detected': { priority: 'normal', policy: { kind: 'latest', key: byDevice } },
+  'gesture.detected': { priority: 'high', policy: { kind: 'lossless' } },
+  'anchors.updated': { priority: 'normal', policy: { kind: 'latest' } },
   'objects.detected': { priority: 'normal', policy: { kind: 'queue', capacity: 16 } },
   'resources.changed': { priority: 'critical', policy: { kind: 'lossless' } },
   'ui.hud': { priority: 'low', policy: { kind: 'latest' } },
