@@ -9,6 +9,7 @@ import { applyReplayControls } from '../../hal/replay/controls.js';
 import { loadSession, type Session } from '../../hal/session/index.js';
 import { HudServer } from '../hud/server.js';
 import type { HudStats } from '../hud/types.js';
+import { ahrsFilter } from '../layers/intelligence/ahrs/layer-filter.js';
 import { madgwickFilter } from '../layers/intelligence/madgwick-filter.js';
 import { YoloxDetector } from '../layers/intelligence/yolox-detector.js';
 import { sampleSessionPath } from '../paths.js';
@@ -36,6 +37,8 @@ export interface RunCommandOptions {
   readonly tickCpus?: readonly number[];
   /** Write progress and the summary (false for `--json`-style quiet use in tests). */
   readonly quiet: boolean;
+  /** Orientation filter of layer 5 (default `madgwick`, the skeleton's β 0.1 with ζ bias compensation). */
+  readonly filter?: 'madgwick' | 'vqf' | 'mahony' | 'eskf';
   /** `--start <s>`: start this far into the session (replay). */
   readonly startS?: number;
   /** `--loop [n]`: replay the session n times (`true`: until stopped). */
@@ -72,7 +75,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     session,
     speed: options.speed,
     tickHz: options.tickHz,
-    filter: madgwickFilter(),
+    filter: options.filter === undefined || options.filter === 'madgwick' ? madgwickFilter() : ahrsFilter(options.filter),
     detector,
     ...(realtime !== null ? { timer: metronomeTimer(realtime.metronome) } : {}),
     ...(options.eventLog === undefined ? {} : { eventLogPath: resolve(options.eventLog) }),

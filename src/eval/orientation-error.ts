@@ -46,8 +46,8 @@ export function slerp(a: Quat, b: Quat, u: number): Quat {
   return [wa * a[0] + wb * bb[0], wa * a[1] + wb * bb[1], wa * a[2] + wb * bb[2], wa * a[3] + wb * bb[3]];
 }
 
-/** Ground truth at each estimate time (null outside its span). */
-function interpolate(gt: TimedQuats, tNs: ArrayLike<number>): (Quat | null)[] {
+/** Ground truth slerped at each estimate time (null outside its span). */
+export function interpolateTruth(gt: TimedQuats, tNs: ArrayLike<number>): (Quat | null)[] {
   const out: (Quat | null)[] = [];
   let j = 0;
   const n = gt.tNs.length;
@@ -70,21 +70,32 @@ function yawOf(q: Quat): number {
 }
 
 /** Errors of `estimate` against `truth`; `null` when no estimate falls inside the ground-truth span. */
-export function orientationError(estimate: TimedQuats, truth: TimedQuats, alignS = 1): OrientationErrorStats | null {
-  const gt = interpolate(truth, estimate.tNs);
-  const first = gt.findIndex((q) => q !== null);
-  if (first < 0) return null;
+/**
+ * Circular mean of the heading (rotation about world z) of `truth ⊗ estimate*` over the estimate's first `alignS`
+ * seconds inside the truth's span, rad; 0 when none overlap. `truth` is {@link interpolateTruth} at `estimate.tNs`.
+ */
+export function headingOffsetRad(estimate: TimedQuats, truth: readonly (Quat | null)[], alignS: number): number {
+  const first = truth.findIndex((q) => q !== null);
+  if (first < 0) return 0;
   const t0 = estimate.tNs[first] as number;
   let sx = 0;
   let sy = 0;
-  for (let i = first; i < gt.length && (estimate.tNs[i] as number) - t0 <= alignS * 1e9; i += 1) {
-    const g = gt[i];
+  for (let i = first; i < truth.length && (estimate.tNs[i] as number) - t0 <= alignS * 1e9; i += 1) {
+    const g = truth[i];
     if (g === null || g === undefined) continue;
     const yaw = yawOf(multiply(g, conjugate(quatAt(estimate.q, i))));
     sx += Math.cos(yaw);
     sy += Math.sin(yaw);
   }
-  const offset = Math.atan2(sy, sx);
+  return Math.atan2(sy, sx);
+}
+
+/** Errors of `estimate` against `truth`; `null` when no estimate falls inside the ground-truth span. */
+export function orientationError(estimate: TimedQuats, truth: TimedQuats, alignS = 1): OrientationErrorStats | null {
+  const gt = interpolateTruth(truth, estimate.tNs);
+  const first = gt.findIndex((q) => q !== null);
+  if (first < 0) return null;
+  const offset = headingOffsetRad(estimate, gt, alignS);
   const align = fromYaw(offset);
   let sum = 0;
   let sumTilt = 0;
