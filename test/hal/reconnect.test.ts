@@ -83,10 +83,15 @@ describe('disconnect through the hardware layer', () => {
     const ingest = new DeviceIngest([{ device: cam, toRuntimeNs }, { device: imu, toRuntimeNs }], [], { now: () => nowNs, readAheadNs: 100_000_000 });
     ingest.start();
     const taken: IngestItem[] = [];
+    const newestCamNs = (): number => taken.reduce((t, i) => (i.type === 'sample' && i.info.id === 'cam0' ? Math.max(t, i.tNs) : t), 0);
     const advance = async (toS: number): Promise<void> => {
       for (; nowNs < toS * 1e9; nowNs += 50_000_000) {
-        await new Promise((r) => setTimeout(r, 5));
-        taken.push(...ingest.take(nowNs));
+        // Let the readers catch up with the simulated clock (PNG decoding takes longer on a loaded machine):
+        // until cam0's newest frame is within one frame period of now, or 2 s of waiting.
+        for (let tries = 0; tries === 0 || (newestCamNs() < nowNs - 50_000_000 && tries < 400); tries++) {
+          await new Promise((r) => setTimeout(r, 5));
+          taken.push(...ingest.take(nowNs));
+        }
       }
     };
     await advance(8); // imu0 unplugs ~3 s in and stays away (its back-off never ends until released)
