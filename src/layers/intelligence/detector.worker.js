@@ -8,7 +8,9 @@
  * Plain JavaScript (it runs from `src/` under the tests and from `dist/` after `tsc`); it loads the
  * native core through its generated loader, whose path the main thread passes in `workerData`.
  *
- * Protocol (main → worker): `{ id, frame: { data: Uint8Array, widthPx, heightPx, strideBytes, format } }`;
+ * Protocol (main → worker): `{ id, frame: { data: Uint8Array, widthPx, heightPx, strideBytes, format } }`, or
+ * with `{ shared: SharedArrayBuffer, byteLength }` in place of `data` (a reused slot the pixels were copied into;
+ * the main thread does not touch it until the answer);
  * (worker → main): `{ type: 'ready' }` once, then per request `{ type: 'result', id, detections, timings }`
  * or `{ type: 'error', id, message }`; `{ type: 'fatal', message }` when the model cannot be loaded.
  */
@@ -20,7 +22,7 @@ import * as ort from 'onnxruntime-node';
  * @typedef {{ bindingPath: string, modelPath: string, inputName: string, inputShape: number[], outputName: string,
  *   letterbox: { targetWidth: number, targetHeight: number, padValue: number, channelOrder: 'RGB' | 'BGR', align: 'topLeft' | 'center' },
  *   labels: string[], scoreThreshold: number, iouThreshold: number, maxDetections: number, threads: number }} DetectorConfig
- * @typedef {{ data: Uint8Array, widthPx: number, heightPx: number, strideBytes: number, format: 'GRAY8' | 'RGB8' | 'BGR8' | 'RGBA8' }} FrameMessage
+ * @typedef {{ data?: Uint8Array, shared?: SharedArrayBuffer, byteLength?: number, widthPx: number, heightPx: number, strideBytes: number, format: 'GRAY8' | 'RGB8' | 'BGR8' | 'RGBA8' }} FrameMessage
  */
 
 const port = parentPort;
@@ -45,7 +47,9 @@ const nowNs = () => process.hrtime.bigint();
 async function detect(session, frame) {
   const t0 = nowNs();
   const layout = { widthPx: frame.widthPx, heightPx: frame.heightPx, strideBytes: frame.strideBytes, format: frame.format };
-  const lb = native.letterboxSync(frame.data, layout, config.letterbox, input);
+  const pixels = frame.shared === undefined ? frame.data : new Uint8Array(frame.shared, 0, frame.byteLength);
+  if (pixels === undefined) throw new Error('frame message without pixels (neither "data" nor "shared")');
+  const lb = native.letterboxSync(pixels, layout, config.letterbox, input);
   const t1 = nowNs();
   const outputs = await session.run({ [config.inputName]: new ort.Tensor('float32', input, config.inputShape) });
   const t2 = nowNs();

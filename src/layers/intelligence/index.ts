@@ -31,7 +31,7 @@ export function intelligenceLayer(options: IntelligenceLayerOptions): Layer<Inte
     budgetMs: 2,
     subscribes: options.detect ? ['imu.samples', 'camera.frame'] : ['imu.samples'],
     init: () => ({ orientation: INITIAL_ORIENTATION, detection: INITIAL_DETECTION }),
-    step: (state, inputs) => {
+    step: (state, inputs, ctx) => {
       const imu: ImuSamplesEvent[] = [];
       const frames: CameraFrameEvent[] = [];
       for (const e of inputs.events) {
@@ -39,10 +39,11 @@ export function intelligenceLayer(options: IntelligenceLayerOptions): Layer<Inte
         else if (e.topic === 'camera.frame') frames.push(e.payload);
       }
       const orientation = stepOrientation(state.orientation, imu, options.filter);
-      const detection = stepDetection(state.detection, frames, inputs.results);
+      const detection = stepDetection(state.detection, frames, inputs.results, { nowNs: ctx.tNs });
       const events: Emit[] = [];
       if (orientation.pose !== null) events.push({ topic: 'pose.updated', payload: orientation.pose });
       for (const d of detection.detected) events.push({ topic: 'objects.detected', payload: d });
+      for (const t of detection.tracked) events.push({ topic: 'objects.tracked', payload: t });
       return {
         state: { orientation: orientation.state, detection: detection.state },
         events,
