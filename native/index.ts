@@ -18,3 +18,4 @@ export * from './ts/features.js';
 export * from './ts/detect.js';
 export * from './ts/tracking.js';
 export * from './ts/phase.js';
+export * from './ts/vio.js';

@@ -6,11 +6,14 @@
  *   karana bench [NAME…] [--json] [--quick]
  *   karana record [--session PATH] [--out FILE.mcap] [--duration S] [--topics LIST] …
  *   karana doctor [--json] [--udev [FILE]]
+ *   karana eval ahrs PATH [--filter K] [--json]    karana eval vio --session DIR [--json]
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBenchCommand, listSuites } from './bench.js';
 import { detectCommand } from './detect.js';
 import { doctorCommand } from './doctor.js';
+import { registerEvalAhrs } from './eval-ahrs.js';
+import { registerEvalVio } from './eval-vio.js';
 import { registerRecordCommand } from './record.js';
 import { runCommand } from './run.js';
 
@@ -44,7 +47,8 @@ program
   .option('--quiet', 'no status line or summary (use with --report)')
   .option('--start <s>', 'replay: start this far into the session, s', number('start', 0))
   .option('--loop [n]', 'replay: play the session n times (no n: until stopped)', number('loop', 1))
-  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; tickCpus?: number[]; quiet?: boolean; start?: number; loop?: number | boolean }) => {
+  .addOption(new Option('--filter <kind>', 'orientation filter (docs/ahrs.md)').choices(['madgwick', 'vqf', 'mahony', 'eskf']).default('madgwick'))
+  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; tickCpus?: number[]; quiet?: boolean; start?: number; loop?: number | boolean; filter: 'madgwick' | 'vqf' | 'mahony' | 'eskf' }) => {
     const { start, loop, ...rest } = o;
     await runCommand({ ...rest, quiet: o.quiet === true, ...(start === undefined ? {} : { startS: start }), ...(loop === undefined ? {} : { loop }) });
   });
@@ -72,6 +76,10 @@ program
   });
 
 registerRecordCommand(program);
+
+const evalCommand = program.command('eval').description('evaluate perception on your own recordings against their ground truth');
+registerEvalAhrs(evalCommand);
+registerEvalVio(evalCommand);
 
 program
   .command('doctor')

@@ -7,3 +7,4 @@ pub mod image;
 pub mod letterbox;
 pub mod phase;
 pub mod tracking;
+pub mod vio;

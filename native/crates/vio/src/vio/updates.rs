@@ -1,0 +1,87 @@
+//! The measurement updates of a frame: the zero-velocity update at standstill and the MSCKF update
+//! (tracks that ended, and tracks seen by the clone about to be marginalised), then the
+//! marginalisation of that clone.
+
+use super::Vio;
+use crate::msckf::{ekf_update, stack, Track, UpdateStats};
+use crate::state::V;
+use std::collections::BTreeMap;
+
+impl Vio {
+    /// Zero-velocity update (v = 0, σ 0.02 m/s) when the image and the gyroscope are both still.
+    pub(super) fn zero_velocity_update(&mut self) {
+        let thr = self.config.zupt_max_disparity_px;
+        let d = self.front.median_disparity_px;
+        let filter = self.filter.as_mut().expect("initialised");
+        let still_gyro = self
+            .imu
+            .last()
+            .is_some_and(|s| (s.gyro - filter.imu.bg).norm() < 0.02);
+        if !(thr > 0.0 && d < thr && still_gyro) {
+            return;
+        }
+        let dim = filter.dim();
+        let mut h = vec![0.0; 3 * dim];
+        let mut r = vec![0.0; 3];
+        for k in 0..3 {
+            h[k * dim + V + k] = 1.0;
+            r[k] = -filter.imu.v_w_i[k];
+        }
+        self.last_report.zupt = ekf_update(filter, &h, &r, 3, 0.02f64.powi(2));
+    }
+
+    /// MSCKF update with the tracks that ended and, when the window is full, the tracks seen by
+    /// the oldest clone; then that clone is marginalised.
+    pub(super) fn msckf_update(&mut self) {
+        let filter = self.filter.as_mut().expect("initialised");
+        let index: BTreeMap<u64, usize> = filter
+            .clones
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.frame, i))
+            .collect();
+        let current = self.frame_seq;
+        let full = filter.clones.len() > self.config.max_clones;
+        let oldest = filter.clones[0].frame;
+        let mut tracks: Vec<Track> = Vec::new();
+        let mut consumed: Vec<u64> = Vec::new();
+        for (&id, obs) in &self.features {
+            let lost = obs.last().is_none_or(|o| o.0 != current);
+            let margin = full && obs.first().is_some_and(|o| o.0 == oldest);
+            if !(lost || margin) {
+                continue;
+            }
+            consumed.push(id);
+            if obs.len() >= 3 {
+                tracks.push(
+                    obs.iter()
+                        .filter_map(|(f, xy)| index.get(f).map(|&i| (i, *xy)))
+                        .collect(),
+                );
+            }
+        }
+        let mut stats = UpdateStats::default();
+        let st = stack(filter, &tracks, &self.model, &mut stats);
+        ekf_update(filter, &st.h, &st.r, st.rows, self.model.sigma2);
+        self.last_report.update = stats;
+        for id in consumed {
+            let lost = self
+                .features
+                .get(&id)
+                .and_then(|o| o.last())
+                .is_none_or(|o| o.0 != current);
+            if lost {
+                self.features.remove(&id);
+            } else if let Some(o) = self.features.get_mut(&id) {
+                o.clear();
+            }
+        }
+        if full {
+            filter.marginalize(0);
+            let new_oldest = filter.clones[0].frame;
+            for obs in self.features.values_mut() {
+                obs.retain(|o| o.0 >= new_oldest);
+            }
+        }
+    }
+}
