@@ -37,6 +37,8 @@ export interface RunCommandOptions {
   readonly tickCpus?: readonly number[];
   /** Write progress and the summary (false for `--json`-style quiet use in tests). */
   readonly quiet: boolean;
+  /** 6-DoF VIO on the tracking camera (`--vio`). */
+  readonly vio?: boolean;
   /** Orientation filter of layer 5 (default `madgwick`, the skeleton's β 0.1 with ζ bias compensation). */
   readonly filter?: 'madgwick' | 'vqf' | 'mahony' | 'eskf';
   /** `--start <s>`: start this far into the session (replay). */
@@ -81,10 +83,12 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     ...(options.eventLog === undefined ? {} : { eventLogPath: resolve(options.eventLog) }),
     onLayerError: (layer, err) => log(`karana: layer ${layer} step failed (state kept): ${err.stack ?? err.message}`),
     ...(pausable ? { pausedNs: () => controller.pausedNs() } : {}),
+    ...(options.vio === true ? { vio: true } : {}),
   });
   const hud = options.hud ? await HudServer.start({ bus: runtime.bus, port: options.port, host: options.host, stats: () => hudStats(runtime, session, options) }) : null;
   if (hud !== null) log(`karana: HUD at ${hud.url}`);
   log(`karana: session "${session.name}" (${session.devices.length} devices), ${options.speed === 0 ? 'virtual clock, as fast as possible' : `real clock ×${options.speed}`}, ${options.tickHz} Hz ticks`);
+  log(`karana: ${runtime.vioSummary}`);
   runtimeNowNs = () => runtime.clock.nowNs();
   const status = options.quiet ? null : new StatusLine(runtime, session);
   const onSignal = (): void => runtime.stop();

@@ -34,6 +34,14 @@ export function formatSummary(r: RunReport): string {
   } else if (o.note !== undefined) {
     out.push(`  ${o.note}`);
   }
+  const v = r.vio;
+  out.push(`6-DoF: ${v.summary}; ${v.poses} poses`);
+  if (v.errorVsGroundTruth !== null) {
+    const ve = v.errorVsGroundTruth;
+    out.push(`  ATE vs ground truth ${ve.ateSe3RmseM.toFixed(3)} m (SE(3)), ${ve.atePosYawRmseM.toFixed(3)} m (4-DoF)${ve.rpe1sTransM === null ? '' : `; RPE 1 s ${ve.rpe1sTransM.toFixed(3)} m, ${(ve.rpe1sRotDeg ?? 0).toFixed(2)}°`}`);
+  } else if (v.note !== undefined && v.poses > 0) {
+    out.push(`  ${v.note}`);
+  }
   out.push(`tick lateness: ${r.tick.latenessMs === null ? 'n/a (virtual clock)' : ms(r.tick.latenessMs)}; ${r.tick.ticks} ticks, ${r.tick.skippedTicks} skipped`);
   const overruns = r.tick.layers.filter((l) => l.overruns > 0).map((l) => `${l.name} ${l.overruns}`);
   out.push(`layers: ${r.tick.layers.map((l) => `${l.number} ${l.name} ${l.steps} steps`).join(', ')}${overruns.length > 0 ? `; budget overruns: ${overruns.join(', ')}` : ''}`);

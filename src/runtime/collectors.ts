@@ -40,6 +40,9 @@ export class RunCollectors {
   private readonly subs: Subscription[] = [];
   private readonly poseT = new Floats();
   private readonly poseQ = new Floats();
+  private readonly vioT = new Floats();
+  private readonly vioQ = new Floats();
+  private readonly vioP = new Floats();
   private readonly byClass = new Map<string, number>();
   private readonly detectLatency = new LatencyHistogram();
   private detectedFrames = 0;
@@ -49,8 +52,15 @@ export class RunCollectors {
   constructor(bus: Bus) {
     this.subs.push(
       bus.observe('pose.updated').subscribe((e) => {
-        this.poseT.push(e.payload.tNs);
-        this.poseQ.push(...e.payload.q_world_body);
+        const p = e.payload;
+        if (p.source === 'ahrs') {
+          this.poseT.push(p.tNs);
+          this.poseQ.push(...p.q_world_body);
+        } else if (p.source === 'vio' && p.p_world_body_m !== undefined) {
+          this.vioT.push(p.tNs);
+          this.vioQ.push(...p.q_world_body);
+          this.vioP.push(...p.p_world_body_m);
+        }
       }),
       bus.observe('objects.detected').subscribe((e) => {
         this.detectedFrames += 1;
@@ -67,7 +77,12 @@ export class RunCollectors {
     return this.framesSeen;
   }
 
-  /** The orientation track: times (ns) and `q_world_body` (4 per time). */
+  /** The VIO track (6-DoF `pose.updated`): times (ns), `q_world_body` (4 per time), `p_world_body_m` (3 per time). */
+  vioPoses(): { tNs: Float64Array; quaternion: Float64Array; position: Float64Array } {
+    return { tNs: this.vioT.view(), quaternion: this.vioQ.view(), position: this.vioP.view() };
+  }
+
+  /** The AHRS orientation track (`pose.updated` source `ahrs`): times (ns) and `q_world_body` (4 per time). */
   poses(): { tNs: Float64Array; q: Float64Array } {
     return { tNs: this.poseT.view(), q: this.poseQ.view() };
   }

@@ -4,6 +4,7 @@
  */
 import type { DeviceClockReport } from '../bus/topics.js';
 import type { Session } from '../../hal/session/index.js';
+import { trajectoryErrors } from '../eval/vio/metrics.js';
 import { orientationError, type OrientationErrorStats } from '../eval/orientation-error.js';
 import type { LatencySummary } from '../metrics/histogram.js';
 import type { LoopStats } from '../tick/loop.js';
@@ -37,6 +38,13 @@ export interface RunReport {
     readonly captureToDetectionMs: LatencyMs;
     /** Letterbox + inference + decode, wall clock. */
     readonly processingMs: LatencyMs | null;
+  };
+  /** 6-DoF VIO (MSCKF) over the run, against the ground truth when the session has one. */
+  readonly vio: {
+    readonly summary: string;
+    readonly poses: number;
+    readonly errorVsGroundTruth: { readonly ateSe3RmseM: number; readonly atePosYawRmseM: number; readonly rpe1sTransM: number | null; readonly rpe1sRotDeg: number | null } | null;
+    readonly note?: string;
   };
   readonly orientation: {
     readonly filter: string;
@@ -104,6 +112,7 @@ export async function buildReport(inputs: ReportInputs): Promise<RunReport> {
       processingMs: inputs.detector === null ? null : latencyMs(inputs.detector.stats().total),
     },
     orientation: { filter: runtime.options.filter.name, ...(await orientationReport(runtime, session)) },
+    vio: await vioReport(runtime, session),
     tick: {
       latenessMs: stats.lateness === null ? null : latencyMs(stats.lateness),
       ticks: stats.ticks,
@@ -114,6 +123,23 @@ export async function buildReport(inputs: ReportInputs): Promise<RunReport> {
     power: { profile: services.profile, changes: services.changes, reason: services.reason },
     eventLog: inputs.eventLogPath === undefined ? null : { path: inputs.eventLogPath, events: runtime.eventCount },
   };
+}
+
+/** The VIO track against the ground truth (ATE after SE(3) alignment, RPE over 1 s), when both exist. */
+async function vioReport(runtime: Runtime, session: Session): Promise<RunReport['vio']> {
+  const track = runtime.collectors.vioPoses();
+  const poses = track.tNs.length;
+  if (poses === 0) return { summary: runtime.vioSummary, poses, errorVsGroundTruth: null };
+  if (session.groundTruth === undefined) return { summary: runtime.vioSummary, poses, errorVsGroundTruth: null, note: 'the session has no ground truth' };
+  try {
+    const gt = await session.groundTruth.load();
+    const tNs = Float64Array.from(gt.tNs, (t) => session.groundTruth?.toSessionNs(t) ?? 0);
+    const e = trajectoryErrors(track, { tNs, position: gt.position, quaternion: gt.q_world_body }, [1]);
+    const rpe = e.rpe[0];
+    return { summary: runtime.vioSummary, poses, errorVsGroundTruth: { ateSe3RmseM: e.ateSe3RmseM, atePosYawRmseM: e.atePosYawRmseM, rpe1sTransM: rpe?.transRmseM ?? null, rpe1sRotDeg: rpe?.rotRmseDeg ?? null } };
+  } catch (err) {
+    return { summary: runtime.vioSummary, poses, errorVsGroundTruth: null, note: `ground truth unusable: ${errorMessage(err)}` };
+  }
 }
 
 async function orientationReport(runtime: Runtime, session: Session): Promise<{ poses: number; errorVsGroundTruth: OrientationErrorStats | null; note?: string }> {

@@ -3,6 +3,10 @@
  * 5 intelligence, 7 interface, 9 services), wired together. I/O stays at the edges: device ingest
  * (layer 1's input), the detector (work for layer 5), the event log and the HUD server (bus observers).
  */
+import { Vio } from '../../native/index.js';
+import type { CameraInfo, ImuInfo } from '../../hal/types.js';
+import { createVioWorkHandlers, vioOptionsFromCalibration } from '../layers/intelligence/vio/index.js';
+import type { WorkHandler } from '../tick/types.js';
 import type { Session, SessionDevice } from '../../hal/session/index.js';
 import { Bus } from '../bus/bus.js';
 import { fromTransform4x4, Q_BODY_VIEW_FLU, type Quat } from '../math/quat.js';
@@ -32,6 +36,11 @@ export interface RuntimeOptions {
   /** Write every bus event to this JSONL file. */
   readonly eventLogPath?: string;
   readonly onLayerError?: (layer: string, error: Error) => void;
+  /**
+   * 6-DoF VIO on the tracking camera when the session can feed it (default false: see docs/vio.md, "In the
+   * runtime" — it needs IMU from before the first frame to initialise while moving).
+   */
+  readonly vio?: boolean;
   /** Replay paused so far, ns (`ReplayController.pausedNs`, hal/replay/controller.ts): the run ends this much later. */
   readonly pausedNs?: () => number;
 }
@@ -47,6 +56,8 @@ export class Runtime {
   readonly collectors: RunCollectors;
   readonly tickHz: number;
   private readonly eventLog: EventLog | null;
+  /** Whether VIO runs and on what, or why not (for the log). */
+  readonly vioSummary: string;
   /** Clock maps of the live devices (real clock only), by device id. */
   readonly clockMaps: Map<string, DeviceClockMap>;
 
@@ -70,10 +81,13 @@ export class Runtime {
       clock.mode === 'real' ? { now: () => clock.nowNs() } : {},
     );
     const detector = options.detector;
+    const vioSetup = options.vio === true ? vioWorkFor(session) : { handlers: null, summary: 'VIO off (karana run --vio turns it on)' };
+    const vioWork = vioSetup.handlers === null ? null : { handlers: vioSetup.handlers };
+    this.vioSummary = vioSetup.summary;
     this.loop = new TickLoop({
       layers: [
         hardwareLayer({ tickHz: this.tickHz }),
-        intelligenceLayer({ filter: options.filter, detect: detector !== null, rateHz: Math.min(200, this.tickHz) }),
+        intelligenceLayer({ filter: options.filter, detect: detector !== null, vio: vioWork !== null, rateHz: Math.min(200, this.tickHz) }),
         interfaceLayer({ q_body_view: viewFromBody(session), rateHz: Math.min(30, this.tickHz) }),
         servicesLayer({ rateHz: Math.min(1, this.tickHz) }),
       ],
@@ -81,7 +95,10 @@ export class Runtime {
       clock,
       tickHz: this.tickHz,
       edges: { hardware: this.ingest },
-      work: detector === null ? {} : { [DETECT_WORK]: async (payload): Promise<DetectOutput> => ({ model: detector.name, objects: await detector.detect((payload as CameraFrameEvent).frame) }) },
+      work: {
+        ...(detector === null ? {} : { [DETECT_WORK]: async (payload: unknown): Promise<DetectOutput> => ({ model: detector.name, objects: await detector.detect((payload as CameraFrameEvent).frame) }) }),
+        ...(vioWork?.handlers ?? {}),
+      },
       ...(session.durationNs === undefined ? {} : { endNs: options.pausedNs === undefined ? session.durationNs : () => (session.durationNs ?? 0) + (options.pausedNs?.() ?? 0) }),
       ...(options.timer === undefined ? {} : { timer: options.timer }),
       ...(options.onLayerError === undefined ? {} : { onLayerError: options.onLayerError }),
@@ -161,4 +178,21 @@ export function viewFromBody(session: Session): Quat {
 
 function failedInfo(id: string, kind: Session['failed'][number]['config']['kind'], driver: string, source: string) {
   return { id, kind, driver, replay: true, nominalRateHz: 0, source };
+}
+
+/**
+ * The VIO's work handlers for `session`: its first GRAY8 tracking camera with a calibration (intrinsics,
+ * distortion, `T_body_camera`) and its first IMU; `handlers: null` and the reason when it has none (or an
+ * unsupported camera model).
+ */
+function vioWorkFor(session: Session): { handlers: Record<string, WorkHandler> | null; summary: string } {
+  const cam = session.devices.map((d) => d.device.info).find((i): i is CameraInfo => i.kind === 'camera' && i.role === 'tracking' && i.format === 'GRAY8' && i.calibration !== undefined);
+  const imu = session.devices.map((d) => d.device.info).find((i): i is ImuInfo => i.kind === 'imu');
+  if (cam?.calibration === undefined || imu === undefined) return { handlers: null, summary: 'VIO off: no calibrated GRAY8 tracking camera with an IMU' };
+  try {
+    const vio = new Vio(vioOptionsFromCalibration(cam.widthPx, cam.heightPx, cam.calibration, imu.noise));
+    return { handlers: createVioWorkHandlers(vio), summary: `VIO (MSCKF) on ${cam.id} + ${imu.id}` };
+  } catch (err) {
+    return { handlers: null, summary: `VIO off: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }

@@ -1,13 +1,17 @@
 /**
- * Layer 5, intelligence (perception): orientation from the IMU (`pose.updated`) and object detection on
- * world-camera frames (`objects.detected`). Steps at 200 Hz, the rate of a typical tracking IMU, so the
- * pose follows every batch; inference runs as edge work and never blocks a step.
+ * Layer 5, intelligence (perception): orientation from the IMU (`pose.updated`, source `ahrs`), 6-DoF head
+ * tracking by monocular VIO on the tracking camera (`pose.updated` source `vio`, `tracking.state`), the head pose
+ * predicted to display time (`pose.updated` source `predicted`), and object detection with multi-object tracking
+ * on world-camera frames (`objects.detected`, `objects.tracked`). Steps at 200 Hz, the rate of a typical tracking
+ * IMU, so the pose follows every batch; the estimators and inference run as edge work and never block a step.
  */
 import type { Emit } from '../../bus/bus.js';
-import type { CameraFrameEvent, ImuSamplesEvent } from '../../bus/topics.js';
+import type { CameraFrameEvent, ImuSamplesEvent, PoseEvent, TopicName } from '../../bus/topics.js';
 import type { Layer } from '../../tick/types.js';
 import { INITIAL_DETECTION, stepDetection, type DetectionState } from './detection.js';
 import { INITIAL_ORIENTATION, stepOrientation, type OrientationFilter, type OrientationState } from './orientation.js';
+import { INITIAL_PREDICTION, PREDICTION_DEFAULTS, stepPrediction, type PredictionSettings, type PredictionState } from './prediction/index.js';
+import { INITIAL_VIO, stepVio, type VioStepState } from './vio/index.js';
 
 export { DETECT_WORK, type DetectOutput } from './detection.js';
 export type { AhrsState, OrientationFilter } from './orientation.js';
@@ -15,6 +19,8 @@ export type { AhrsState, OrientationFilter } from './orientation.js';
 export interface IntelligenceState {
   readonly orientation: OrientationState;
   readonly detection: DetectionState;
+  readonly vio: VioStepState;
+  readonly prediction: PredictionState;
 }
 
 export interface IntelligenceLayerOptions {
@@ -22,15 +28,22 @@ export interface IntelligenceLayerOptions {
   readonly rateHz?: number;
   /** Run detection on world frames (off when no detector is loaded). */
   readonly detect: boolean;
+  /** Run the VIO on tracking frames (its work handlers must be registered: `createVioWorkHandlers`). */
+  readonly vio?: boolean;
+  /** Predict the head pose to display time (default on, `PREDICTION_DEFAULTS`); false: off. */
+  readonly prediction?: PredictionSettings | false;
 }
 
 export function intelligenceLayer(options: IntelligenceLayerOptions): Layer<IntelligenceState> {
+  const vio = options.vio === true;
+  const prediction = options.prediction === false ? null : (options.prediction ?? PREDICTION_DEFAULTS);
+  const subscribes: TopicName[] = options.detect || vio ? ['imu.samples', 'camera.frame'] : ['imu.samples'];
   return {
     name: 'intelligence',
     rateHz: options.rateHz ?? 200,
     budgetMs: 2,
-    subscribes: options.detect ? ['imu.samples', 'camera.frame'] : ['imu.samples'],
-    init: () => ({ orientation: INITIAL_ORIENTATION, detection: INITIAL_DETECTION }),
+    subscribes,
+    init: () => ({ orientation: INITIAL_ORIENTATION, detection: INITIAL_DETECTION, vio: INITIAL_VIO, prediction: INITIAL_PREDICTION }),
     step: (state, inputs, ctx) => {
       const imu: ImuSamplesEvent[] = [];
       const frames: CameraFrameEvent[] = [];
@@ -39,15 +52,20 @@ export function intelligenceLayer(options: IntelligenceLayerOptions): Layer<Inte
         else if (e.topic === 'camera.frame') frames.push(e.payload);
       }
       const orientation = stepOrientation(state.orientation, imu, options.filter);
-      const detection = stepDetection(state.detection, frames, inputs.results, { nowNs: ctx.tNs });
+      const detection = stepDetection(state.detection, options.detect ? frames : [], inputs.results, { nowNs: ctx.tNs });
+      const v = vio ? stepVio(state.vio, imu, frames, inputs.results) : null;
+      const poses: PoseEvent[] = [...(orientation.pose === null ? [] : [orientation.pose]), ...(v?.poses ?? [])];
+      const predicted = prediction === null ? null : stepPrediction(state.prediction, imu, poses, ctx.tNs, prediction);
       const events: Emit[] = [];
-      if (orientation.pose !== null) events.push({ topic: 'pose.updated', payload: orientation.pose });
+      for (const p of poses) events.push({ topic: 'pose.updated', payload: p });
+      if (predicted?.pose != null) events.push({ topic: 'pose.updated', payload: predicted.pose });
+      for (const t of v?.trackingStates ?? []) events.push({ topic: 'tracking.state', payload: t });
       for (const d of detection.detected) events.push({ topic: 'objects.detected', payload: d });
       for (const t of detection.tracked) events.push({ topic: 'objects.tracked', payload: t });
       return {
-        state: { orientation: orientation.state, detection: detection.state },
+        state: { orientation: orientation.state, detection: detection.state, vio: v?.state ?? state.vio, prediction: predicted?.state ?? state.prediction },
         events,
-        requests: detection.requests,
+        requests: [...detection.requests, ...(v?.requests ?? [])],
       };
     },
   };
