@@ -10,6 +10,7 @@ import { loadSession, type Session } from '../../hal/session/index.js';
 import { HudServer } from '../hud/server.js';
 import type { HudStats } from '../hud/types.js';
 import { ahrsFilter } from '../layers/intelligence/ahrs/layer-filter.js';
+import { HandLandmarker } from '../layers/intelligence/hands/index.js';
 import { madgwickFilter } from '../layers/intelligence/madgwick-filter.js';
 import { YoloxDetector } from '../layers/intelligence/yolox-detector.js';
 import { sampleSessionPath } from '../paths.js';
@@ -37,6 +38,9 @@ export interface RunCommandOptions {
   readonly tickCpus?: readonly number[];
   /** Write progress and the summary (false for `--json`-style quiet use in tests). */
   readonly quiet: boolean;
+  /** Hands and gestures on the world camera (`--hands`), with this TF.js backend. */
+  readonly hands?: boolean;
+  readonly handBackend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
   /** 6-DoF VIO on the tracking camera (`--vio`). */
   readonly vio?: boolean;
   /** Orientation filter of layer 5 (default `madgwick`, the skeleton's β 0.1 with ζ bias compensation). */
@@ -73,7 +77,10 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
   const realtime = options.speed > 0 ? setUpRealtime({ priority: options.rtPriority, ...(options.tickCpus === undefined ? {} : { cpus: options.tickCpus }) }) : null;
   if (realtime !== null) log(`karana: ${realtime.summary}`);
   const detector = options.detect && session.devices.some((d) => d.device.info.kind === 'camera' && d.device.info.role === 'world') ? await YoloxDetector.load() : null;
+  const hasWorld = session.devices.some((d) => d.device.info.kind === 'camera' && d.device.info.role === 'world');
+  const hands = options.hands === true && hasWorld ? await HandLandmarker.load({ backend: options.handBackend ?? 'auto' }) : null;
   const runtime = new Runtime({
+    hands,
     session,
     speed: options.speed,
     tickHz: options.tickHz,
@@ -112,6 +119,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     realtime?.restore();
     await hud?.close();
     await detector?.close();
+    await hands?.close();
     await session.close();
   }
 }

@@ -6,6 +6,7 @@
 import { Vio } from '../../native/index.js';
 import type { CameraInfo, ImuInfo } from '../../hal/types.js';
 import { createVioWorkHandlers, vioOptionsFromCalibration } from '../layers/intelligence/vio/index.js';
+import { HANDS_WORK, handsWorkHandler, type HandLandmarker } from '../layers/intelligence/hands/index.js';
 import type { WorkHandler } from '../tick/types.js';
 import type { Session, SessionDevice } from '../../hal/session/index.js';
 import { Bus } from '../bus/bus.js';
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   /** Tick rate, Hz (default 1000). */
   readonly tickHz?: number;
   readonly filter: OrientationFilter;
+  /** Hand landmarker for world-camera frames (`karana run --hands`); null or absent: no hands. */
+  readonly hands?: HandLandmarker | null;
   /** Object detector for world-camera frames; null to run without detection. */
   readonly detector: YoloxDetector | null;
   /** Real clock: the deadline source (a {@link Metronome}-backed timer). */
@@ -87,7 +90,7 @@ export class Runtime {
     this.loop = new TickLoop({
       layers: [
         hardwareLayer({ tickHz: this.tickHz }),
-        intelligenceLayer({ filter: options.filter, detect: detector !== null, vio: vioWork !== null, rateHz: Math.min(200, this.tickHz) }),
+        intelligenceLayer({ filter: options.filter, detect: detector !== null, vio: vioWork !== null, hands: options.hands !== undefined && options.hands !== null, rateHz: Math.min(200, this.tickHz) }),
         interfaceLayer({ q_body_view: viewFromBody(session), rateHz: Math.min(30, this.tickHz) }),
         servicesLayer({ rateHz: Math.min(1, this.tickHz) }),
       ],
@@ -98,6 +101,7 @@ export class Runtime {
       work: {
         ...(detector === null ? {} : { [DETECT_WORK]: async (payload: unknown): Promise<DetectOutput> => ({ model: detector.name, objects: await detector.detect((payload as CameraFrameEvent).frame) }) }),
         ...(vioWork?.handlers ?? {}),
+        ...(options.hands === undefined || options.hands === null ? {} : { [HANDS_WORK]: handsWorkHandler(options.hands) }),
       },
       ...(session.durationNs === undefined ? {} : { endNs: options.pausedNs === undefined ? session.durationNs : () => (session.durationNs ?? 0) + (options.pausedNs?.() ?? 0) }),
       ...(options.timer === undefined ? {} : { timer: options.timer }),

@@ -2,13 +2,15 @@
  * Layer 5, intelligence (perception): orientation from the IMU (`pose.updated`, source `ahrs`), 6-DoF head
  * tracking by monocular VIO on the tracking camera (`pose.updated` source `vio`, `tracking.state`), the head pose
  * predicted to display time (`pose.updated` source `predicted`), and object detection with multi-object tracking
- * on world-camera frames (`objects.detected`, `objects.tracked`). Steps at 200 Hz, the rate of a typical tracking
+ * on world-camera frames (`objects.detected`, `objects.tracked`); hands and pinch/point gestures on world frames
+ * (`hands.detected`, `gesture.detected`, opt-in). Steps at 200 Hz, the rate of a typical tracking
  * IMU, so the pose follows every batch; the estimators and inference run as edge work and never block a step.
  */
 import type { Emit } from '../../bus/bus.js';
 import type { CameraFrameEvent, ImuSamplesEvent, PoseEvent, TopicName } from '../../bus/topics.js';
 import type { Layer } from '../../tick/types.js';
 import { INITIAL_DETECTION, stepDetection, type DetectionState } from './detection.js';
+import { INITIAL_HANDS, handsEmits, stepHands, type HandsState } from './hands/index.js';
 import { INITIAL_ORIENTATION, stepOrientation, type OrientationFilter, type OrientationState } from './orientation.js';
 import { INITIAL_PREDICTION, PREDICTION_DEFAULTS, stepPrediction, type PredictionSettings, type PredictionState } from './prediction/index.js';
 import { INITIAL_VIO, stepVio, type VioStepState } from './vio/index.js';
@@ -21,6 +23,7 @@ export interface IntelligenceState {
   readonly detection: DetectionState;
   readonly vio: VioStepState;
   readonly prediction: PredictionState;
+  readonly hands: HandsState;
 }
 
 export interface IntelligenceLayerOptions {
@@ -30,6 +33,8 @@ export interface IntelligenceLayerOptions {
   readonly detect: boolean;
   /** Run the VIO on tracking frames (its work handlers must be registered: `createVioWorkHandlers`). */
   readonly vio?: boolean;
+  /** Hands and gestures on world frames (the `HANDS_WORK` handler must be registered: `handsWorkHandler`). */
+  readonly hands?: boolean;
   /** Predict the head pose to display time (default on, `PREDICTION_DEFAULTS`); false: off. */
   readonly prediction?: PredictionSettings | false;
 }
@@ -37,13 +42,14 @@ export interface IntelligenceLayerOptions {
 export function intelligenceLayer(options: IntelligenceLayerOptions): Layer<IntelligenceState> {
   const vio = options.vio === true;
   const prediction = options.prediction === false ? null : (options.prediction ?? PREDICTION_DEFAULTS);
-  const subscribes: TopicName[] = options.detect || vio ? ['imu.samples', 'camera.frame'] : ['imu.samples'];
+  const hands = options.hands === true;
+  const subscribes: TopicName[] = options.detect || vio || hands ? ['imu.samples', 'camera.frame'] : ['imu.samples'];
   return {
     name: 'intelligence',
     rateHz: options.rateHz ?? 200,
     budgetMs: 2,
     subscribes,
-    init: () => ({ orientation: INITIAL_ORIENTATION, detection: INITIAL_DETECTION, vio: INITIAL_VIO, prediction: INITIAL_PREDICTION }),
+    init: () => ({ orientation: INITIAL_ORIENTATION, detection: INITIAL_DETECTION, vio: INITIAL_VIO, prediction: INITIAL_PREDICTION, hands: INITIAL_HANDS }),
     step: (state, inputs, ctx) => {
       const imu: ImuSamplesEvent[] = [];
       const frames: CameraFrameEvent[] = [];
@@ -54,6 +60,7 @@ export function intelligenceLayer(options: IntelligenceLayerOptions): Layer<Inte
       const orientation = stepOrientation(state.orientation, imu, options.filter);
       const detection = stepDetection(state.detection, options.detect ? frames : [], inputs.results, { nowNs: ctx.tNs });
       const v = vio ? stepVio(state.vio, imu, frames, inputs.results) : null;
+      const h = hands ? stepHands(state.hands, frames, inputs.results, ctx.tNs) : null;
       const poses: PoseEvent[] = [...(orientation.pose === null ? [] : [orientation.pose]), ...(v?.poses ?? [])];
       const predicted = prediction === null ? null : stepPrediction(state.prediction, imu, poses, ctx.tNs, prediction);
       const events: Emit[] = [];
@@ -62,10 +69,11 @@ export function intelligenceLayer(options: IntelligenceLayerOptions): Layer<Inte
       for (const t of v?.trackingStates ?? []) events.push({ topic: 'tracking.state', payload: t });
       for (const d of detection.detected) events.push({ topic: 'objects.detected', payload: d });
       for (const t of detection.tracked) events.push({ topic: 'objects.tracked', payload: t });
+      if (h !== null) events.push(...handsEmits(h));
       return {
-        state: { orientation: orientation.state, detection: detection.state, vio: v?.state ?? state.vio, prediction: predicted?.state ?? state.prediction },
+        state: { orientation: orientation.state, detection: detection.state, vio: v?.state ?? state.vio, prediction: predicted?.state ?? state.prediction, hands: h?.state ?? state.hands },
         events,
-        requests: [...detection.requests, ...(v?.requests ?? [])],
+        requests: [...detection.requests, ...(v?.requests ?? []), ...(h?.requests ?? [])],
       };
     },
   };
