@@ -34,6 +34,14 @@ export interface VioOptions {
   readonly pixelNoisePx?: number;
   /** IMU history before the first frame used to initialise, s (default 1). */
   readonly initWindowS?: number;
+  /**
+   * Delayed initialisation when the first frame finds the device moving, s (default 2; 0 = off): the frames
+   * of this window are filtered without output, the converged state carried back to the first frame and the
+   * window re-run from it; poses start at its end, and {@link Vio.takeInitTrajectory} gives the window's.
+   */
+  readonly initDelayS?: number;
+  /** Re-runs over the delayed-initialisation window, integer in [1, 5] (default 3). */
+  readonly initPasses?: number;
 }
 
 /** Counts of one `feedImu` (bad samples are dropped and counted, never thrown). */
@@ -128,6 +136,15 @@ export class Vio {
   /** Fills `out` (≥ {@link VIO_STATE_LENGTH} numbers, layout of {@link decodeVioState}); false before initialisation. */
   readState(out: Float64Array): boolean {
     return this.#inner.readState(out);
+  }
+
+  /**
+   * The poses at the frames of the delayed-initialisation window, once, after the frame that ended it
+   * returned `tracking` (empty otherwise): n × 8 numbers `[tNs, qw, qx, qy, qz, px, py, pz]`, `q_world_body`,
+   * `p_world_body` m, oldest first — the first second's trajectory, consistent with the poses that follow.
+   */
+  takeInitTrajectory(): Float64Array {
+    return this.#inner.takeInitTrajectory();
   }
 
   /** Frames given so far. */

@@ -48,10 +48,10 @@ program
   .option('--start <s>', 'replay: start this far into the session, s', number('start', 0))
   .option('--loop [n]', 'replay: play the session n times (no n: until stopped)', number('loop', 1))
   .addOption(new Option('--filter <kind>', 'orientation filter (docs/ahrs.md)').choices(['madgwick', 'vqf', 'mahony', 'eskf']).default('madgwick'))
-  .option('--vio', '6-DoF visual-inertial odometry on the tracking camera (docs/vio.md)')
+  .option('--no-vio', 'no 6-DoF visual-inertial odometry (it runs on a calibrated tracking camera by default; docs/vio.md)')
   .option('--hands', 'hands and pinch/point gestures on the world camera (docs/hands.md)')
   .addOption(new Option('--hand-backend <b>', 'TF.js backend for --hands').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
-  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; tickCpus?: number[]; quiet?: boolean; start?: number; loop?: number | boolean; filter: 'madgwick' | 'vqf' | 'mahony' | 'eskf'; vio?: boolean; hands?: boolean; handBackend: 'auto' | 'tensorflow' | 'wasm' | 'cpu' }) => {
+  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; tickCpus?: number[]; quiet?: boolean; start?: number; loop?: number | boolean; filter: 'madgwick' | 'vqf' | 'mahony' | 'eskf'; vio: boolean; hands?: boolean; handBackend: 'auto' | 'tensorflow' | 'wasm' | 'cpu' }) => {
     const { start, loop, ...rest } = o;
     await runCommand({ ...rest, quiet: o.quiet === true, ...(start === undefined ? {} : { startS: start }), ...(loop === undefined ? {} : { loop }) });
   });

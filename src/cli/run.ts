@@ -41,7 +41,7 @@ export interface RunCommandOptions {
   /** Hands and gestures on the world camera (`--hands`), with this TF.js backend. */
   readonly hands?: boolean;
   readonly handBackend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-  /** 6-DoF VIO on the tracking camera (`--vio`). */
+  /** 6-DoF VIO on the tracking camera (default on; `--no-vio`). */
   readonly vio?: boolean;
   /** Orientation filter of layer 5 (default `madgwick`, the skeleton's β 0.1 with ζ bias compensation). */
   readonly filter?: 'madgwick' | 'vqf' | 'mahony' | 'eskf';
@@ -90,7 +90,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     ...(options.eventLog === undefined ? {} : { eventLogPath: resolve(options.eventLog) }),
     onLayerError: (layer, err) => log(`karana: layer ${layer} step failed (state kept): ${err.stack ?? err.message}`),
     ...(pausable ? { pausedNs: () => controller.pausedNs() } : {}),
-    ...(options.vio === true ? { vio: true } : {}),
+    ...(options.vio === false ? { vio: false } : {}),
   });
   const hud = options.hud ? await HudServer.start({ bus: runtime.bus, port: options.port, host: options.host, stats: () => hudStats(runtime, session, options) }) : null;
   if (hud !== null) log(`karana: HUD at ${hud.url}`);

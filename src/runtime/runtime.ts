@@ -39,10 +39,7 @@ export interface RuntimeOptions {
   /** Write every bus event to this JSONL file. */
   readonly eventLogPath?: string;
   readonly onLayerError?: (layer: string, error: Error) => void;
-  /**
-   * 6-DoF VIO on the tracking camera when the session can feed it (default false: see docs/vio.md, "In the
-   * runtime" — it needs IMU from before the first frame to initialise while moving).
-   */
+  /** 6-DoF VIO on the tracking camera when the session can feed it (default true); false: orientation only. */
   readonly vio?: boolean;
   /** Replay paused so far, ns (`ReplayController.pausedNs`, hal/replay/controller.ts): the run ends this much later. */
   readonly pausedNs?: () => number;
@@ -84,7 +81,7 @@ export class Runtime {
       clock.mode === 'real' ? { now: () => clock.nowNs() } : {},
     );
     const detector = options.detector;
-    const vioSetup = options.vio === true ? vioWorkFor(session) : { handlers: null, summary: 'VIO off (karana run --vio turns it on)' };
+    const vioSetup = options.vio === false ? { handlers: null, summary: 'VIO off (--no-vio)' } : vioWorkFor(session);
     const vioWork = vioSetup.handlers === null ? null : { handlers: vioSetup.handlers };
     this.vioSummary = vioSetup.summary;
     this.loop = new TickLoop({

@@ -34,7 +34,7 @@ describe('karana run --speed 0', () => {
     expect(a.length).toBeGreaterThan(100_000);
     expect(a.equals(b)).toBe(true);
     const topics = new Set(a.toString('utf8').trim().split('\n').map((l) => (JSON.parse(l) as { topic: string }).topic));
-    expect([...topics].sort()).toEqual(['audio.chunk', 'camera.frame', 'device.state', 'imu.samples', 'objects.detected', 'objects.tracked', 'pose.updated', 'power.state', 'resources.changed', 'thermal.reading', 'ui.hud']);
+    expect([...topics].sort()).toEqual(['audio.chunk', 'camera.frame', 'device.state', 'imu.samples', 'objects.detected', 'objects.tracked', 'pose.updated', 'power.state', 'resources.changed', 'thermal.reading', 'tracking.state', 'ui.hud']);
   });
 
   it('runs the bundled sample session through every layer of this build', async () => {

@@ -41,6 +41,10 @@ pub struct VioOptions {
     pub pixel_noise_px: Option<f64>,
     /// IMU history used to initialise, s (default 1).
     pub init_window_s: Option<f64>,
+    /// Delayed initialisation window when starting in motion, s (default 2; 0 turns it off).
+    pub init_delay_s: Option<f64>,
+    /// Re-runs of the delayed initialisation over its window (default 3).
+    pub init_passes: Option<f64>,
 }
 
 /// Counts of one `feedImu` call (bad samples are dropped and counted, never thrown).
@@ -165,6 +169,8 @@ fn config(o: &VioOptions) -> KaranaResult<VioConfig> {
     c.max_features = int("maxFeatures", o.max_features, c.max_features)?;
     c.pixel_noise_px = opt("pixelNoisePx", o.pixel_noise_px, c.pixel_noise_px)?;
     c.init_window_s = opt("initWindowS", o.init_window_s, c.init_window_s)?;
+    c.init_delay_s = opt("initDelayS", o.init_delay_s, c.init_delay_s)?;
+    c.init_passes = int("initPasses", o.init_passes, c.init_passes)?;
     c.validate()?;
     Ok(c)
 }
@@ -325,6 +331,22 @@ impl Vio {
             }
         }
         Ok(true)
+    }
+
+    /// The poses at the frames of the delayed-initialisation window (the first second while
+    /// moving), once, after the frame that ended it returned `tracking`: n × 8 numbers `[tNs, qw, qx,
+    /// qy, qz, px, py, pz]` (`q_world_body`, `p_world_body` m), oldest first; empty otherwise.
+    #[napi]
+    pub fn take_init_trajectory(&self) -> Result<Float64Array> {
+        let mut s = self.shared.lock_sync("Vio")?;
+        let traj = s.vio.take_init_trajectory();
+        let mut out = Vec::with_capacity(8 * traj.len());
+        for st in &traj {
+            out.push(st.t_ns as f64);
+            out.extend_from_slice(&matrix_to_quat(&st.r_w_i));
+            out.extend_from_slice(st.p_w_i.as_slice());
+        }
+        Ok(Float64Array::new(out))
     }
 
     /// Frames given so far.

@@ -33,12 +33,12 @@ export interface VioRunOptions {
 export interface VioRun {
   readonly mav0: string;
   readonly frames: number;
-  /** Frames after which the VIO was tracking. */
+  /** Frames with a pose (tracking, or in the window of a delayed initialisation that ended in tracking). */
   readonly trackedFrames: number;
   readonly losses: number;
   /** Time spanned by the frames, s. */
   readonly durationS: number;
-  /** Estimates at tracked frames (clock: ns since the first IMU sample). */
+  /** Estimates at tracked frames, including those of the delayed-initialisation window (clock: ns since the first IMU sample). */
   readonly estimate: Trajectory;
   readonly groundTruth: Trajectory;
   /** Process CPU time of each frame's `feedImu` + `feedFrameSync`, ms. */
@@ -156,6 +156,16 @@ export async function runVioOnEuroc(dir: string, options: VioRunOptions = {}): P
         frames++;
         if (Number.isNaN(first)) first = t;
         last = t;
+        if (r.state === 'tracking') {
+          // The end of a delayed initialisation: the window's poses (all but this frame's) come first.
+          const init = vio.takeInitTrajectory();
+          for (let i = 0; i + 8 <= init.length; i += 8) {
+            if ((init[i] ?? Infinity) >= t) continue;
+            est.t.push(init[i] ?? NaN);
+            est.q.push(...init.subarray(i + 1, i + 5));
+            est.p.push(...init.subarray(i + 5, i + 8));
+          }
+        }
         if (r.state === 'tracking' && vio.readState(state)) {
           est.t.push(t);
           est.p.push(state[5] ?? NaN, state[6] ?? NaN, state[7] ?? NaN);

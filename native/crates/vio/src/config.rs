@@ -59,6 +59,12 @@ pub struct VioConfig {
     /// Zero-velocity update when the median feature motion between frames is below this, pixels
     /// (0 turns it off).
     pub zupt_max_disparity_px: f64,
+    /// Delayed (two-pass) initialisation while moving: the first `init_delay_s` seconds of frames
+    /// are filtered, the converged state is carried back to the first frame and the filter re-run
+    /// from there (`vio/delayed.rs`); no pose is output before. 0 turns it off, s.
+    pub init_delay_s: f64,
+    /// Re-runs over the delay window (each seeded from the previous run's end state), ≥ 1.
+    pub init_passes: usize,
 }
 
 impl VioConfig {
@@ -126,6 +132,8 @@ impl VioConfig {
             init_velocity_sigma_mps: 0.5,
             min_tracked_features: 15,
             zupt_max_disparity_px: 0.3,
+            init_delay_s: 2.0,
+            init_passes: 3,
         }
     }
 
@@ -208,6 +216,14 @@ impl VioConfig {
             10.0,
         )?;
         num("zuptMaxDisparityPx", self.zupt_max_disparity_px, 0.0, 10.0)?;
+        num("initDelayS", self.init_delay_s, 0.0, 5.0)?;
+        if !(1..=5).contains(&self.init_passes) {
+            return Err(invalid(
+                "initPasses",
+                "an integer in [1, 5]",
+                self.init_passes,
+            ));
+        }
         Ok(())
     }
 }

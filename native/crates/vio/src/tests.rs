@@ -81,3 +81,18 @@ fn an_exact_track_passes_the_gate_with_2m_minus_3_rows_and_zero_residual() {
         assert!(st.h[k * dim..k * dim + IMU_DIM].iter().all(|v| *v == 0.0));
     }
 }
+
+#[test]
+fn the_delayed_initialisation_settings_are_checked_by_name() {
+    let mut c = crate::VioConfig::euroc_cam0();
+    assert_eq!((c.init_delay_s, c.init_passes), (2.0, 3));
+    c.init_passes = 0;
+    let e = c.validate().unwrap_err().to_string();
+    assert!(e.contains("initPasses"), "{e}");
+    c.init_passes = 3;
+    c.init_delay_s = -1.0;
+    let e = c.validate().unwrap_err().to_string();
+    assert!(e.contains("initDelayS"), "{e}");
+    c.init_delay_s = 0.0;
+    assert!(c.validate().is_ok());
+}

@@ -30,6 +30,7 @@ impl Vio {
         if self.front.current.len() < self.config.min_tracked_features {
             return Ok(());
         }
+        let mut fresh_moving = false;
         let (imu, cov, rep) = match self.bridge_gap(t_ns) {
             Some(bridged) => bridged,
             None => {
@@ -51,6 +52,7 @@ impl Vio {
                     imu.r_w_i = so3::exp(&Vector3::new(0.0, 0.0, dyaw)) * imu.r_w_i;
                     imu.p_w_i = last.p_w_i;
                 }
+                fresh_moving = self.last_good.is_none() && !rep.is_static;
                 (imu, cov, rep)
             }
         };
@@ -62,7 +64,13 @@ impl Vio {
         self.status = Status::Tracking;
         self.loss = None;
         self.starved_frames = 0;
+        self.init_trajectory.clear();
         self.refresh_output();
+        if fresh_moving && self.config.init_delay_s > 0.0 {
+            self.start_delayed(img, t_ns);
+        } else {
+            self.init_trajectory.push(self.output);
+        }
         Ok(())
     }
 

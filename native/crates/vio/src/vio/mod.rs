@@ -15,6 +15,7 @@ use karana_features::gray::GrayView;
 use nalgebra::{DMatrix, Matrix3, Vector2, Vector3};
 use std::collections::BTreeMap;
 
+mod delayed;
 mod lifecycle;
 mod updates;
 
@@ -78,6 +79,16 @@ pub struct Vio {
     pub losses: u32,
     /// The last pose before a loss (re-initialisation continues from its position and heading).
     last_good: Option<(ImuState, DMatrix<f64>)>,
+    /// Frames kept while the delayed initialisation runs (`delayed.rs`).
+    delayed: Option<delayed::Delayed>,
+    /// The filter states at the frames of the delay window, from its final re-run (the first
+    /// second's trajectory, consistent with what follows); filled when the delayed initialisation
+    /// ends, emptied by [`Vio::take_init_trajectory`].
+    init_trajectory: Vec<ImuState>,
+    /// Clone window while the delayed initialisation runs (0 = `config.max_clones`).
+    window_clones: usize,
+    /// The next MSCKF update uses every track of ≥ 3 observations (end of the delayed window).
+    flush_tracks: bool,
 }
 
 impl Vio {
@@ -124,6 +135,10 @@ impl Vio {
             init_report: None,
             losses: 0,
             last_good: None,
+            delayed: None,
+            init_trajectory: Vec::new(),
+            window_clones: 0,
+            flush_tracks: false,
         })
     }
 
@@ -143,6 +158,20 @@ impl Vio {
     /// `[δθ, δp, δv, δb_g, δb_a]`.
     pub fn output(&self) -> (&ImuState, &DMatrix<f64>) {
         (&self.output, &self.output_cov)
+    }
+
+    /// The states at the frames of the delayed-initialisation window (oldest first), once, when it
+    /// has ended (the frame that ended it returned `Tracking`); empty otherwise.
+    pub fn take_init_trajectory(&mut self) -> Vec<ImuState> {
+        if self.delayed.is_some() || self.status != Status::Tracking {
+            return Vec::new();
+        }
+        std::mem::take(&mut self.init_trajectory)
+    }
+
+    /// Clones kept in the sliding window now.
+    fn clone_limit(&self) -> usize {
+        self.config.max_clones.max(self.window_clones)
     }
 
     /// Frames processed so far.
@@ -187,10 +216,13 @@ impl Vio {
         // Keep the init window of history always (re-initialisation after a loss needs it).
         let history =
             self.imu.last().map_or(0, |l| l.t_ns) - (self.config.init_window_s * 1.5e9) as i64;
-        let keep_from = match &self.filter {
+        let mut keep_from = match &self.filter {
             Some(f) => f.imu.t_ns.min(history),
             None => history,
         };
+        if let Some(d) = &self.delayed {
+            keep_from = keep_from.min(d.t0_ns);
+        }
         let cut = self
             .imu
             .partition_point(|s| s.t_ns < keep_from)
@@ -224,6 +256,10 @@ impl Vio {
         self.last_report = FrameReport::default();
         if self.filter.is_none() {
             self.try_initialize(img, t_ns)?;
+            return Ok(self.status);
+        }
+        if self.delayed.is_some() {
+            self.delayed_frame(img, t_ns)?;
             return Ok(self.status);
         }
         self.track(img, t_ns)?;

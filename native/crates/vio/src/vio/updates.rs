@@ -33,6 +33,8 @@ impl Vio {
     /// MSCKF update with the tracks that ended and, when the window is full, the tracks seen by
     /// the oldest clone; then that clone is marginalised.
     pub(super) fn msckf_update(&mut self) {
+        let limit = self.clone_limit();
+        let long = self.window_clones > 0;
         let filter = self.filter.as_mut().expect("initialised");
         let index: BTreeMap<u64, usize> = filter
             .clones
@@ -41,13 +43,20 @@ impl Vio {
             .map(|(i, c)| (c.frame, i))
             .collect();
         let current = self.frame_seq;
-        let full = filter.clones.len() > self.config.max_clones;
-        let oldest = filter.clones[0].frame;
+        // Clones beyond the limit (one per frame in steady state; more when the delayed
+        // initialisation's long window ends) are marginalised after their tracks are used.
+        let excess = filter.clones.len().saturating_sub(limit);
+        let full = excess > 0;
+        let keep_from = filter.clones[excess.min(filter.clones.len() - 1)].frame;
         let mut tracks: Vec<Track> = Vec::new();
         let mut consumed: Vec<u64> = Vec::new();
         for (&id, obs) in &self.features {
             let lost = obs.last().is_none_or(|o| o.0 != current);
-            let margin = full && obs.first().is_some_and(|o| o.0 == oldest);
+            // In the delayed initialisation's long window, a track is used once it is as long as
+            // the normal window (as it would be at marginalisation), or at the window's end (flush).
+            let margin = (full && obs.first().is_some_and(|o| o.0 < keep_from))
+                || (long && obs.len() > self.config.max_clones)
+                || (self.flush_tracks && obs.len() >= 3);
             if !(lost || margin) {
                 continue;
             }
@@ -77,7 +86,9 @@ impl Vio {
             }
         }
         if full {
-            filter.marginalize(0);
+            for _ in 0..excess {
+                filter.marginalize(0);
+            }
             let new_oldest = filter.clones[0].frame;
             for obs in self.features.values_mut() {
                 obs.retain(|o| o.0 >= new_oldest);

@@ -1,0 +1,103 @@
+/**
+ * Acceptance of world-locked anchors with the VIO's own poses (issue 5): on the real EuRoC MH_01 excerpt
+ * (../shared/data/euroc_mh01_excerpt, starts in hand-held motion), FAST corners of the first frame are
+ * triangulated into anchors from their KLT track over the first second with the camera poses of the native
+ * monocular MSCKF (`runVioOnEuroc`, the delayed visual–inertial initialisation of docs/vio.md), then each
+ * anchor is reprojected with the VIO pose of every frame of the moving part (first 15 s) and compared with
+ * the same corner tracked independently by the native KLT. Deterministic (single thread, same frames).
+ *
+ * Clock: `runVioOnEuroc` stamps are ns since the first IMU sample; the anchor evaluation uses ns since the
+ * first cam0 frame, so the VIO times are shifted by (first cam0 stamp − first imu0 stamp).
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { runVioOnEuroc, type VioRun } from '../../src/eval/vio/euroc-run.js';
+import { interpolate, type Trajectory } from '../../src/eval/vio/metrics.js';
+import { ANCHOR_EVAL_DEFAULTS, evaluateAnchorsEuroc, type AnchorEvalResult } from '../../src/layers/intelligence/anchors/index.js';
+import { SampledPoseSource } from '../../src/layers/intelligence/anchors/pose-source.js';
+
+const SESSION = fileURLToPath(new URL('../../../shared/data/euroc_mh01_excerpt', import.meta.url));
+
+/** First data row's stamp (ns, UNIX clock) of an EuRoC `data.csv`. */
+async function firstStampNs(path: string): Promise<bigint> {
+  const row = (await readFile(path, 'utf8')).split('\n').find((l) => l.trim() !== '' && !l.startsWith('#'));
+  if (row === undefined) throw new Error(`${path}: no data row`);
+  return BigInt(row.split(',')[0]?.trim() ?? '');
+}
+
+/** ‖p_k − p_0‖ (rotation- and yaw-free: compares the VIO with the ground truth without an alignment), m. */
+function displacementM(t: Trajectory, k: number): number {
+  const p = t.position;
+  return Math.hypot((p[3 * k] ?? NaN) - (p[0] ?? NaN), (p[3 * k + 1] ?? NaN) - (p[1] ?? NaN), (p[3 * k + 2] ?? NaN) - (p[2] ?? NaN));
+}
+
+/** Angle of `q_0⁻¹ q_k` (the rotation since frame 0), as a quaternion `[w, x, y, z]`. */
+function relative(t: Trajectory, k: number): [number, number, number, number] {
+  const q = t.quaternion;
+  const [aw, ax, ay, az] = [q[0] ?? NaN, -(q[1] ?? NaN), -(q[2] ?? NaN), -(q[3] ?? NaN)];
+  const [bw, bx, by, bz] = [q[4 * k] ?? NaN, q[4 * k + 1] ?? NaN, q[4 * k + 2] ?? NaN, q[4 * k + 3] ?? NaN];
+  return [aw * bw - ax * bx - ay * by - az * bz, aw * bx + ax * bw + ay * bz - az * by, aw * by - ax * bz + ay * bw + az * bx, aw * bz + ax * by - ay * bx + az * bw];
+}
+
+/** Error of the rotation since frame 0 (VIO vs ground truth), degrees. */
+function relativeRotationErrorDeg(est: Trajectory, gt: Trajectory, k: number): number {
+  const e = relative(est, k);
+  const g = relative(gt, k);
+  const dot = Math.abs(e[0] * g[0] + e[1] * g[1] + e[2] * g[2] + e[3] * g[3]);
+  return (2 * Math.acos(Math.min(1, dot)) * 180) / Math.PI;
+}
+
+describe.skipIf(!existsSync(SESSION))('anchors on EuRoC MH_01 with the VIO poses', () => {
+  let r: AnchorEvalResult;
+  let run: VioRun;
+  let gt: Trajectory;
+  beforeAll(async () => {
+    run = await runVioOnEuroc(SESSION);
+    gt = interpolate(run.groundTruth, run.estimate.tNs);
+    const mav0 = join(SESSION, 'mav0');
+    const shiftNs = Number((await firstStampNs(join(mav0, 'cam0', 'data.csv'))) - (await firstStampNs(join(mav0, 'imu0', 'data.csv'))));
+    const tNs = Float64Array.from(run.estimate.tNs, (t) => t - shiftNs);
+    const poses = new SampledPoseSource(tNs, run.estimate.quaternion, run.estimate.position, 60e6);
+    r = await evaluateAnchorsEuroc(SESSION, { ...ANCHOR_EVAL_DEFAULTS, poses });
+    for (const a of r.anchors) {
+      const where = `corner (${a.startPx.join(', ')})`;
+      if (!a.placed) console.log(`${where}: not placed: ${a.reason ?? ''}`);
+      else console.log(`${where}: depth ${a.depthM?.toFixed(2)} m, parallax ${a.parallaxDeg?.toFixed(1)}°, ${a.frames} frames to ${a.trackedS.toFixed(2)} s: p50 ${a.p50Px.toFixed(2)} p95 ${a.p95Px.toFixed(2)} max ${a.maxPx.toFixed(2)} px`);
+    }
+    console.log(`all: ${r.all.count} anchor-frames, p50 ${r.all.p50Px.toFixed(2)} p95 ${r.all.p95Px.toFixed(2)} max ${r.all.maxPx.toFixed(2)} px`);
+  }, 300_000);
+
+  test('publishes a pose for every frame, the delayed-initialisation window included', () => {
+    expect(run.trackedFrames).toBe(600);
+    expect(run.losses).toBe(0);
+  });
+
+  test('the first 2 s of VIO poses agree with the ground truth: displacement within 1 cm, rotation within 0.2°', () => {
+    // Before the delayed initialisation the displacement at frame 10 was 21.9 cm against 1.7 cm (the 0.2 m
+    // swing) and the rotation since frame 0 was 2.9° off.
+    for (let k = 1; k <= 40; k++) {
+      expect(Math.abs(displacementM(run.estimate, k) - displacementM(gt, k)), `frame ${k}`).toBeLessThan(0.01);
+      expect(relativeRotationErrorDeg(run.estimate, gt, k), `frame ${k}`).toBeLessThan(0.2);
+    }
+  });
+
+  test('places at least 4 anchors from the first second of VIO poses (triangulation residual ≤ 1.5 px)', () => {
+    // Before: 0 placed (residuals 7–30 px: the first second's poses did not fit one static point).
+    expect(r.anchors.filter((a) => a.placed).length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('reprojects within 3 px at p50 and 9 px at p95 over the moving part (ground-truth poses: 2.2 / 6.3 px)', () => {
+    expect(r.all.count).toBeGreaterThan(500);
+    expect(r.all.p50Px).toBeLessThan(3);
+    expect(r.all.p95Px).toBeLessThan(9);
+  });
+
+  // The issue's acceptance (p95 < 5 px over all anchor-frames) is not met, by the VIO (p95 8.1 px) nor by the
+  // ground-truth poses (p95 6.3 px, docs/anchors.md): the 1.1 m anchor dominates. `test.fails` flags the day it is.
+  test.fails('acceptance: p95 < 5 px over all anchor-frames (not met yet, see docs/vio.md)', () => {
+    expect(r.all.p95Px).toBeLessThan(5);
+  });
+});
