@@ -3,19 +3,11 @@
  * PRNG: fuzzing, not sensor data), the cost-limit rule of `lap.lapjv(extend_cost=True)`, and its errors.
  */
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../hal/faults/prng.js';
 import { matchWithLimit, solveAssignment } from '../../src/layers/intelligence/mot/assignment.js';
 
-/** Mulberry32: a seeded PRNG for the fuzz matrices. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG for the fuzz matrices (the fault injector's mulberry32). */
+const prng = mulberry32;
 
 /** Minimum total over every injective map of the smaller side into the larger. */
 function bruteForce(cost: Float64Array, rows: number, cols: number): number {

@@ -7,6 +7,7 @@
  * Clock: EuRoC stamps are UNIX ns; they are shifted to ns since the first IMU sample (exact in a float64),
  * and the ground truth with them. Errors name the session file that is missing or unreadable.
  */
+import { vioOptionsFromCalibration } from '../../layers/intelligence/vio/handler.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -93,21 +94,7 @@ export async function vioOptionsFromSession(mav0: string, camera: EurocCamera): 
   if (cal.distortionModel === 'equidistant') throw new Error(`${join(mav0, 'cam0', 'sensor.yaml')}: distortion_model equidistant is not supported by the VIO (radial-tangential or none)`);
   const imuYaml = await readSensorYaml('imu0', join(mav0, 'imu0', 'sensor.yaml'));
   const noise = imuYaml === undefined ? undefined : imuNoise('imu0', join(mav0, 'imu0', 'sensor.yaml'), imuYaml);
-  return {
-    widthPx: info.widthPx,
-    heightPx: info.heightPx,
-    intrinsics: cal.intrinsics,
-    distortion: cal.distortion.length === 4 ? cal.distortion : [0, 0, 0, 0],
-    T_body_camera: cal.T_body_camera,
-    ...(noise === undefined
-      ? {}
-      : {
-          gyroNoiseDensity: noise.gyroNoiseDensityRadpsPerSqrtHz,
-          gyroRandomWalk: noise.gyroRandomWalkRadps2PerSqrtHz,
-          accelNoiseDensity: noise.accelNoiseDensityMps2PerSqrtHz,
-          accelRandomWalk: noise.accelRandomWalkMps3PerSqrtHz,
-        }),
-  };
+  return vioOptionsFromCalibration(info.widthPx, info.heightPx, cal, noise);
 }
 
 /** Runs the VIO over the session in `dir` (the folder holding `mav0/`, or `mav0` itself). */
