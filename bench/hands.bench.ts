@@ -7,7 +7,7 @@
  * Backends measured in the same run, on the same frames: `wasm` (tfjs-backend-wasm, SIMD), `cpu` (plain JS),
  * and `tensorflow` (tfjs-node) when it is installed. Ratios: cpu/wasm and tensorflow/wasm time per frame.
  *
- * Peer (not runnable here: no MediaPipe runtime for Node on linux-arm64): published MediaPipe Hands figures,
+ * Peer (not runnable here: MediaPipe has no maintained Node runtime): published MediaPipe Hands figures,
  * quoted in the notes with their source.
  */
 import { createRequire } from 'node:module';
@@ -28,7 +28,7 @@ interface AnnotatedFrame {
 
 const PEER_NOTES = [
   'Peer, published (not measured here): MediaPipe Hands, Zhang et al., "MediaPipe Hands: On-device Real-time Hand Tracking", CVPR Workshop on Computer Vision for AR/VR 2020, arXiv:2006.10214, Table 2 (hand landmark model, TFLite on mobile GPU): Light 6.6 ms, Full 16.1 ms, Heavy 36.9 ms per crop on a Pixel 3; palm detector 95.7 % average precision (Table 1). Figures as quoted from the paper; re-check against the PDF before publishing them.',
-  'Those are one-model timings on a phone GPU; ours are detector + landmark model + tracking per 640×480 frame on 1 CPU core of this 2-core arm64 machine, shared with other work.',
+  'Those are one-model timings on a phone GPU; ours are detector + landmark model + tracking per 640×480 frame on 1 CPU core of the machine the bench runs on (`os.arch()` in the run's machine record).',
 ];
 
 function hasTfjsNode(): boolean {
@@ -141,7 +141,7 @@ const suite: BenchSuite = {
     } else {
       notes.push('quick: video-mode recall over the 20 clips (~1,400 frames) skipped');
     }
-    if (!backends.includes('tensorflow')) notes.push('tensorflow backend: @tensorflow/tfjs-node is not installed (no linux-arm64 build); not measured');
+    if (!backends.includes('tensorflow')) notes.push('tensorflow backend: @tensorflow/tfjs-node is not installed (its install downloads libtensorflow, which fails offline, and it has no linux-arm64 build); not measured');
     return {
       name: 'hands',
       description: 'hand landmarker per frame (640×480 ASL clip "please", video mode) per TF.js backend; recall over the 20 ASL clips',
