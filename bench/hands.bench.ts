@@ -28,7 +28,7 @@ interface AnnotatedFrame {
 
 const PEER_NOTES = [
   'Peer, published (not measured here): MediaPipe Hands, Zhang et al., "MediaPipe Hands: On-device Real-time Hand Tracking", CVPR Workshop on Computer Vision for AR/VR 2020, arXiv:2006.10214, Table 2 (hand landmark model, TFLite on mobile GPU): Light 6.6 ms, Full 16.1 ms, Heavy 36.9 ms per crop on a Pixel 3; palm detector 95.7 % average precision (Table 1). Figures as quoted from the paper; re-check against the PDF before publishing them.',
-  'Those are one-model timings on a phone GPU; ours are detector + landmark model + tracking per 640×480 frame on 1 CPU core of the machine the bench runs on (`os.arch()` in the run's machine record).',
+  'Those are one-model timings on a phone GPU; ours are detector + landmark model + tracking per 640×480 frame on 1 CPU core of the machine the bench runs on (see the machine record of the run).',
 ];
 
 function hasTfjsNode(): boolean {
