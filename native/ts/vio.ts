@@ -42,6 +42,11 @@ export interface VioOptions {
   readonly initDelayS?: number;
   /** Re-runs over the delayed-initialisation window, integer in [1, 5] (default 3). */
   readonly initPasses?: number;
+  /**
+   * Long-lived tracks kept in the filter state as SLAM features (hybrid MSCKF/EKF-SLAM, Li & Mourikis 2012;
+   * OpenVINS), integer in [0, 200] (default 25; 0 = pure MSCKF).
+   */
+  readonly maxSlamFeatures?: number;
 }
 
 /** Counts of one `feedImu` (bad samples are dropped and counted, never thrown). */

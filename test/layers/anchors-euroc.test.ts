@@ -5,7 +5,8 @@
  * (`state_groundtruth_estimate0` ∘ cam0 `T_BS`); over the moving part (first 15 s) each anchor is
  * reprojected with the pose of every frame and compared with the same corner tracked independently by
  * the native KLT (forward–backward ≤ 1 px; the comparison stops where the track is lost or reaches the
- * image border). Figures are in docs/anchors.md.
+ * image border). A reference track that does not follow one static scene point (its whole length does not fit
+ * one point under the ground truth) is reported but not scored. Figures are in docs/anchors.md.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -36,15 +37,26 @@ describe.skipIf(!existsSync(SESSION))('anchors on EuRoC MH_01 with ground-truth 
     for (const a of refused) expect(a.reason).toMatch(/^(parallax .* is below 1\.00°|reprojection residual .* px is above 1\.5 px.*|needs observations in at least 2 frames, got \d)$/);
   });
 
-  test('anchors followed over ≥ 5 s stay within 5 px of the KLT track at p50, and within 5 px throughout beyond 1.5 m', () => {
-    const long = r.anchors.filter((a) => a.placed && a.trackedS >= 5);
+  test('the reference check keeps the static corners and drops the net\'s occluding contour (1.13 m)', () => {
+    // Whole track triangulated with the ground truth: the static corners leave ≤ 1.33 px RMS; the corner at
+    // (270, 372) sits where a fibrous net's silhouette crosses the tarp behind it (docs/anchors.md), 2.75 px.
+    const net = r.anchors.find((a) => a.startPx[0] === 270 && a.startPx[1] === 372);
+    expect(net?.scenePoint).toBe(false);
+    expect(net?.sceneResidualPx).toBeGreaterThan(2.5);
+    const scene = r.anchors.filter((a) => a.placed && a.scenePoint);
+    expect(scene.length).toBeGreaterThanOrEqual(10);
+    for (const a of scene) expect(a.sceneResidualPx ?? 0).toBeLessThan(1.5);
+  });
+
+  test('anchors on scene points followed over ≥ 5 s stay within 5 px of the KLT track throughout', () => {
+    const long = r.anchors.filter((a) => a.placed && a.scenePoint && a.trackedS >= 5);
     expect(long.length).toBeGreaterThanOrEqual(3);
-    for (const a of long) {
-      expect(a.p50Px).toBeLessThanOrEqual(5);
-      if ((a.depthM ?? 0) >= 1.5) expect(a.maxPx).toBeLessThanOrEqual(5);
-    }
-    // Over every anchor-frame pair (measured: p50 2.2, p95 6.3, max 8.0 px; the excess is the 1.1 m anchor).
-    expect(r.all.p50Px).toBeLessThanOrEqual(3);
-    expect(r.all.p95Px).toBeLessThanOrEqual(7);
+    for (const a of long) expect(a.maxPx).toBeLessThanOrEqual(5);
+  });
+
+  test('acceptance: over all scene-point anchor-frames, p95 within 5 px (measured 3.06 px, max 4.00 px)', () => {
+    expect(r.all.count).toBeGreaterThan(500);
+    expect(r.all.p95Px).toBeLessThan(5);
+    expect(r.all.maxPx).toBeLessThan(5);
   });
 });

@@ -45,6 +45,8 @@ pub struct VioOptions {
     pub init_delay_s: Option<f64>,
     /// Re-runs of the delayed initialisation over its window (default 3).
     pub init_passes: Option<f64>,
+    /// Long-lived tracks kept in the state as SLAM features at most (default 25; 0 = pure MSCKF).
+    pub max_slam_features: Option<f64>,
 }
 
 /// Counts of one `feedImu` call (bad samples are dropped and counted, never thrown).
@@ -171,6 +173,7 @@ fn config(o: &VioOptions) -> KaranaResult<VioConfig> {
     c.init_window_s = opt("initWindowS", o.init_window_s, c.init_window_s)?;
     c.init_delay_s = opt("initDelayS", o.init_delay_s, c.init_delay_s)?;
     c.init_passes = int("initPasses", o.init_passes, c.init_passes)?;
+    c.max_slam_features = int("maxSlamFeatures", o.max_slam_features, c.max_slam_features)?;
     c.validate()?;
     Ok(c)
 }

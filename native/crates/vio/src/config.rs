@@ -65,6 +65,11 @@ pub struct VioConfig {
     pub init_delay_s: f64,
     /// Re-runs over the delay window (each seeded from the previous run's end state), ≥ 1.
     pub init_passes: usize,
+    /// Long-lived tracks kept in the state as SLAM features at most (`slam.rs`); 0 = pure MSCKF.
+    pub max_slam_features: usize,
+    /// A track becomes a SLAM feature only if its position's largest 1σ is at most this fraction
+    /// of its depth.
+    pub slam_max_rel_sigma: f64,
 }
 
 impl VioConfig {
@@ -134,6 +139,8 @@ impl VioConfig {
             zupt_max_disparity_px: 0.3,
             init_delay_s: 2.0,
             init_passes: 3,
+            max_slam_features: 25,
+            slam_max_rel_sigma: 0.1,
         }
     }
 
@@ -198,6 +205,7 @@ impl VioConfig {
         int("maxFeatures", self.max_features, 10, 1000)?;
         int("gridCellPx", self.grid_cell_px, 8, 256)?;
         int("minTrackedFeatures", self.min_tracked_features, 3, 1000)?;
+        int("maxSlamFeatures", self.max_slam_features, 0, 200)?;
         let num = |name, v: f64, lo: f64, hi: f64| {
             if v.is_finite() && v >= lo && v <= hi {
                 Ok(())
@@ -217,6 +225,7 @@ impl VioConfig {
         )?;
         num("zuptMaxDisparityPx", self.zupt_max_disparity_px, 0.0, 10.0)?;
         num("initDelayS", self.init_delay_s, 0.0, 5.0)?;
+        num("slamMaxRelSigma", self.slam_max_rel_sigma, 0.001, 10.0)?;
         if !(1..=5).contains(&self.init_passes) {
             return Err(invalid(
                 "initPasses",

@@ -16,6 +16,7 @@ pub mod init;
 pub mod msckf;
 pub mod propagate;
 pub mod ransac;
+pub mod slam;
 pub mod state;
 pub mod triangulate;
 pub mod vio;
@@ -25,5 +26,7 @@ pub use nalgebra;
 pub use propagate::ImuSample;
 pub use vio::{FrameReport, ImuFeedReport, LossReason, Status, Vio};
 
+#[cfg(test)]
+mod slam_tests;
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,11 @@
 //! Error state (Mourikis & Roumeliotis, ICRA 2007, §III, in the error-state form of Solà 2017):
 //! `[δθ, δp, δv, δb_g, δb_a]` (15) then `[δθ_i, δp_i]` per clone (6 each). Rotation errors are
 //! local, in the body frame: `R_W_I = R̂_W_I · Exp(δθ)`; positions and velocities are world-frame
-//! additive. World frame: z up, gravity `(0, 0, −g)`.
+//! additive; then `δp_f` (3, world frame, additive) per SLAM feature — a long-lived landmark kept in
+//! the state (OpenVINS' "SLAM features", Geneva et al. ICRA 2020 §IV; Li & Mourikis IJRR 2013 §III-E
+//! for the hybrid MSCKF/EKF-SLAM filter). World frame: z up, gravity `(0, 0, −g)`.
+//!
+//! Layout: `[IMU 15 | clone 0 … clone n−1 (6 each) | SLAM feature 0 … m−1 (3 each)]`.
 
 use karana_tracking::lie::so3;
 use nalgebra::{DMatrix, DVector, Matrix3, Vector3};
@@ -46,11 +50,22 @@ pub struct Clone {
     pub p_w_i: Vector3<f64>,
 }
 
-/// IMU state, clones (oldest first) and the joint error covariance.
+/// A landmark kept in the state: the front end's track id and its world position, m.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SlamFeature {
+    pub id: u64,
+    pub p_w: Vector3<f64>,
+}
+
+/// Size of a SLAM feature's error block.
+pub const SLAM_DIM: usize = 3;
+
+/// IMU state, clones (oldest first), SLAM features and the joint error covariance.
 #[derive(Clone, Debug)]
 pub struct FilterState {
     pub imu: ImuState,
     pub clones: Vec<Clone>,
+    pub slam: Vec<SlamFeature>,
     pub cov: DMatrix<f64>,
 }
 
@@ -60,13 +75,19 @@ impl FilterState {
         Self {
             imu,
             clones: Vec::new(),
+            slam: Vec::new(),
             cov: cov15,
         }
     }
 
     /// Dimension of the error state.
     pub fn dim(&self) -> usize {
-        IMU_DIM + CLONE_DIM * self.clones.len()
+        IMU_DIM + CLONE_DIM * self.clones.len() + SLAM_DIM * self.slam.len()
+    }
+
+    /// Column of SLAM feature `j`'s error block.
+    pub fn slam_col(&self, j: usize) -> usize {
+        IMU_DIM + CLONE_DIM * self.clones.len() + SLAM_DIM * j
     }
 
     /// Column of clone `i`'s error block.
@@ -75,24 +96,28 @@ impl FilterState {
     }
 
     /// Appends a clone of the current IMU pose (stochastic cloning: the new block's error equals the
-    /// IMU `[δθ, δp]`, so its rows and columns are copies of those).
+    /// IMU `[δθ, δp]`, so its rows and columns are copies of those). The block goes after the last
+    /// clone, before the SLAM features.
     pub fn augment(&mut self, frame: u64) {
         let n = self.dim();
+        let at = Self::clone_col(self.clones.len());
+        // Old index → new index (the SLAM blocks move down by one clone block).
+        let map = |j: usize| if j < at { j } else { j + CLONE_DIM };
+        let src = |k: usize| if k < 3 { TH + k } else { P + k - 3 };
         let mut cov = DMatrix::<f64>::zeros(n + CLONE_DIM, n + CLONE_DIM);
-        cov.view_mut((0, 0), (n, n)).copy_from(&self.cov);
-        for k in 0..CLONE_DIM {
-            let src = if k < 3 { TH + k } else { P + k - 3 };
-            for j in 0..n {
-                let v = self.cov[(src, j)];
-                cov[(n + k, j)] = v;
-                cov[(j, n + k)] = v;
+        for a in 0..n {
+            for b in 0..n {
+                cov[(map(a), map(b))] = self.cov[(a, b)];
             }
         }
-        for a in 0..CLONE_DIM {
-            let sa = if a < 3 { TH + a } else { P + a - 3 };
+        for k in 0..CLONE_DIM {
+            for j in 0..n {
+                let v = self.cov[(src(k), j)];
+                cov[(at + k, map(j))] = v;
+                cov[(map(j), at + k)] = v;
+            }
             for b in 0..CLONE_DIM {
-                let sb = if b < 3 { TH + b } else { P + b - 3 };
-                cov[(n + a, n + b)] = self.cov[(sa, sb)];
+                cov[(at + k, at + b)] = self.cov[(src(k), src(b))];
             }
         }
         self.cov = cov;
@@ -112,6 +137,14 @@ impl FilterState {
         self.clones.remove(i);
     }
 
+    /// Removes SLAM feature `j` and its rows and columns (marginalisation).
+    pub fn remove_slam(&mut self, j: usize) {
+        let c = self.slam_col(j);
+        let cov = std::mem::replace(&mut self.cov, DMatrix::zeros(0, 0));
+        self.cov = cov.remove_rows(c, SLAM_DIM).remove_columns(c, SLAM_DIM);
+        self.slam.remove(j);
+    }
+
     /// Applies an error-state correction `dx` (length [`FilterState::dim`]) to the nominal values.
     pub fn correct(&mut self, dx: &DVector<f64>) {
         let v3 = |o: usize| Vector3::new(dx[o], dx[o + 1], dx[o + 2]);
@@ -125,6 +158,10 @@ impl FilterState {
             let o = Self::clone_col(i);
             c.r_w_i = orthonormalize(&(c.r_w_i * so3::exp(&v3(o))));
             c.p_w_i += v3(o + 3);
+        }
+        let first = Self::clone_col(self.clones.len());
+        for (j, f) in self.slam.iter_mut().enumerate() {
+            f.p_w += v3(first + SLAM_DIM * j);
         }
     }
 }

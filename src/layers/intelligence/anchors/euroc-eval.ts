@@ -5,6 +5,12 @@
  * every frame and compared with the same corner tracked independently by the native KLT (forward–backward
  * checked; a corner is dropped from the comparison at the first frame it is lost or rejected).
  *
+ * Reference check: a KLT track is a fair reference only if it follows one static scene point. Each
+ * track is therefore triangulated from its *whole* length with the ground-truth poses (whatever pose source
+ * is evaluated); a track that leaves an RMS residual above `maxSceneResidualPx` — a corner on an occluding
+ * contour, a deformable or specular surface, or a slowly sliding KLT window — is reported
+ * (`scenePoint: false`, its own figures kept) but left out of `all`, which scores scene points only.
+ *
  * The default pose source is the EuRoC ground truth (`state_groundtruth_estimate0`, body = IMU frame)
  * composed with the calibrated `T_body_camera` (cam0 `sensor.yaml` `T_BS`); pass another to evaluate VIO.
  * Times: nanoseconds since the first camera frame.
@@ -38,6 +44,11 @@ export interface AnchorEvalOptions {
   readonly poseTimeOffsetS?: number;
   /** Body poses (runtime ns since the first frame); default the session's ground truth. */
   readonly poses?: PoseSource;
+  /**
+   * A reference track whose whole length, triangulated with the ground-truth poses, leaves an RMS residual
+   * above this is not a static scene point and is not scored, px (default 2).
+   */
+  readonly maxSceneResidualPx?: number;
 }
 
 export const ANCHOR_EVAL_DEFAULTS: AnchorEvalOptions = Object.freeze({ untilS: 15, placeS: 1, anchors: 20, method: 'refined', maxResidualPx: 1.5, forwardBackwardMaxPx: 1, borderPx: 24 });
@@ -47,6 +58,12 @@ export interface AnchorTrackResult {
   readonly startPx: readonly [number, number];
   readonly placed: boolean;
   readonly reason?: string;
+  /**
+   * RMS residual of the whole reference track triangulated with the ground-truth poses, px (undefined when it
+   * does not triangulate); `scenePoint` is false when it is above `maxSceneResidualPx`.
+   */
+  readonly sceneResidualPx?: number;
+  readonly scenePoint: boolean;
   readonly depthM?: number;
   readonly parallaxDeg?: number;
   /** Frames compared (tracked, with a pose, in front of the camera). */
@@ -124,14 +141,29 @@ function pickCorners(frame: GrayFrame, count: number, marginPx = 40): [number, n
   return found.sort((a, b) => b.score - a.score).slice(0, count).map((c) => c.xy);
 }
 
+/** RMS residual of the whole track triangulated with the poses of `cameraAt`, px; undefined if it does not triangulate. */
+function sceneResidualPx(track: readonly { tNs: number; px: [number, number] }[], cameraAt: (tNs: number) => Transform | undefined, camera: PinholeCamera): number | undefined {
+  const obs: PixelObservation[] = [];
+  for (const o of track) {
+    const T = cameraAt(o.tNs);
+    if (T !== undefined) obs.push({ T_world_camera: T, pixel: o.px });
+  }
+  const p = placeFromObservations(camera, obs, { method: 'refined', maxResidualPx: Infinity, minParallaxRad: 0 });
+  const t = p.ok ? p : p.triangulation;
+  return t === undefined ? undefined : t.residualRms * camera.intrinsics[0];
+}
+
 /** Runs the evaluation on the EuRoC/ASL folder `dir` (containing `mav0/`). */
 export async function evaluateAnchorsEuroc(dir: string, options: AnchorEvalOptions = ANCHOR_EVAL_DEFAULTS): Promise<AnchorEvalResult> {
   const s = await loadSession(dir, options.untilS);
   const poses = options.poses ?? s.groundTruth;
-  const cameraAt = (tNs: number): Transform | undefined => {
-    const body = poses.poseAt(tNs + (options.poseTimeOffsetS ?? 0) * 1e9);
+  const cameraOf = (source: PoseSource) => (tNs: number): Transform | undefined => {
+    const body = source.poseAt(tNs + (options.poseTimeOffsetS ?? 0) * 1e9);
     return body === undefined ? undefined : compose(body, s.T_body_camera);
   };
+  const cameraAt = cameraOf(poses);
+  const groundTruthCameraAt = cameraOf(s.groundTruth);
+  const maxSceneResidualPx = options.maxSceneResidualPx ?? 2;
   const first = await decodeGray(s.framePaths[0] as string);
   const starts = pickCorners(first, options.anchors);
   const n = starts.length;
@@ -170,7 +202,13 @@ export async function evaluateAnchorsEuroc(dir: string, options: AnchorEvalOptio
       if (T !== undefined) obs.push({ T_world_camera: T, pixel: o.px });
     }
     const placement = placeFromObservations(s.camera, obs, { method: options.method, maxResidualPx: options.maxResidualPx });
-    const base = { startPx: starts[i] as [number, number], trackedS: endS[i] as number };
+    const scene = sceneResidualPx(track, groundTruthCameraAt, s.camera);
+    const base = {
+      startPx: starts[i] as [number, number],
+      trackedS: endS[i] as number,
+      ...(scene === undefined ? {} : { sceneResidualPx: scene }),
+      scenePoint: scene === undefined || scene <= maxSceneResidualPx,
+    };
     if (!placement.ok) return { ...base, placed: false, reason: placement.reason, frames: 0, p50Px: 0, p95Px: 0, maxPx: 0, series: [] };
     const errors: number[] = [];
     const series: AnchorTrackResult['series'][number][] = [];
@@ -184,7 +222,7 @@ export async function evaluateAnchorsEuroc(dir: string, options: AnchorEvalOptio
       errors.push(e);
       series.push({ tS: o.tNs * 1e-9, kltPx: o.px, anchorPx: px, errorPx: e });
     }
-    all.push(...errors);
+    if (base.scenePoint) all.push(...errors);
     const T0 = cameraAt(0);
     const depthM = T0 === undefined ? undefined : transformPoint(inverse(T0), placement.p_world_m)[2];
     return {

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 mod delayed;
 mod lifecycle;
+mod slam_step;
 mod updates;
 
 pub use lifecycle::MAX_BRIDGE_S;
@@ -47,6 +48,8 @@ pub struct FrameReport {
     pub median_disparity_px: f64,
     /// Tracks the 2-point RANSAC rejected in this frame.
     pub ransac_rejected: u32,
+    /// SLAM features (`crate::slam`) after this frame and what they did.
+    pub slam: crate::slam::SlamStats,
 }
 
 /// Samples dropped by [`Vio::feed_imu`] (never thrown).
@@ -281,6 +284,7 @@ impl Vio {
         self.last_report.median_disparity_px = self.front.median_disparity_px;
         self.last_report.ransac_rejected = self.front.rejected;
         self.zero_velocity_update();
+        self.slam_update();
         self.msckf_update();
         self.check_health();
         if self.status == Status::Tracking {
@@ -291,6 +295,9 @@ impl Vio {
 
     fn record_observations(&mut self) {
         for o in &self.front.current {
+            if self.is_slam(o.id) {
+                continue;
+            }
             self.features
                 .entry(o.id)
                 .or_default()

@@ -35,6 +35,7 @@ impl Vio {
     pub(super) fn msckf_update(&mut self) {
         let limit = self.clone_limit();
         let long = self.window_clones > 0;
+        let promote = self.slam_enabled();
         let filter = self.filter.as_mut().expect("initialised");
         let index: BTreeMap<u64, usize> = filter
             .clones
@@ -50,6 +51,12 @@ impl Vio {
         let keep_from = filter.clones[excess.min(filter.clones.len() - 1)].frame;
         let mut tracks: Vec<Track> = Vec::new();
         let mut consumed: Vec<u64> = Vec::new();
+        // Tracks alive through the whole window become SLAM feature candidates (`slam_step.rs`).
+        let room = self
+            .config
+            .max_slam_features
+            .saturating_sub(filter.slam.len());
+        let mut candidates: Vec<(u64, Track)> = Vec::new();
         for (&id, obs) in &self.features {
             let lost = obs.last().is_none_or(|o| o.0 != current);
             // In the delayed initialisation's long window, a track is used once it is as long as
@@ -62,17 +69,32 @@ impl Vio {
             }
             consumed.push(id);
             if obs.len() >= 3 {
-                tracks.push(
-                    obs.iter()
-                        .filter_map(|(f, xy)| index.get(f).map(|&i| (i, *xy)))
-                        .collect(),
-                );
+                let track: Track = obs
+                    .iter()
+                    .filter_map(|(f, xy)| index.get(f).map(|&i| (i, *xy)))
+                    .collect();
+                if promote
+                    && !lost
+                    && candidates.len() < room
+                    && obs.len() >= self.config.max_clones
+                {
+                    candidates.push((id, track));
+                } else {
+                    tracks.push(track);
+                }
             }
         }
         let mut stats = UpdateStats::default();
         let st = stack(filter, &tracks, &self.model, &mut stats);
         ekf_update(filter, &st.h, &st.r, st.rows, self.model.sigma2);
         self.last_report.update = stats;
+        let promoted: Vec<u64> = candidates.iter().map(|c| c.0).collect();
+        self.slam_promote(candidates);
+        let filter = self.filter.as_mut().expect("initialised");
+        for id in promoted {
+            // Promoted or not, the track's observations so far are spent.
+            self.features.remove(&id);
+        }
         for id in consumed {
             let lost = self
                 .features
