@@ -152,6 +152,15 @@ export class Vio {
     return this.#inner.takeInitTrajectory();
   }
 
+  /**
+   * The scene points the filter holds as landmarks (SLAM features, docs/vio.md) now: n × 4 numbers
+   * `[id, x, y, z]` — track id and position in the world frame, m; empty unless tracking. Where a view ray
+   * meets the scene is found among them (anchors, docs/anchors.md).
+   */
+  readLandmarks(): Float64Array {
+    return this.#inner.readLandmarks();
+  }
+
   /** Frames given so far. */
   get frames(): number {
     return this.#inner.frames;

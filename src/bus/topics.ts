@@ -195,10 +195,60 @@ export interface AnchorView {
   readonly pixel?: readonly [number, number];
 }
 
+/**
+ * Every anchor as seen in one tracking-camera frame (layer 5), published once per tracking frame while the
+ * store holds an anchor (and once more, empty, after the last one is removed).
+ */
 export interface AnchorsUpdatedEvent {
+  /** Capture time of the tracking frame. */
   readonly tNs: RuntimeNs;
   readonly anchors: readonly AnchorView[];
 }
+
+/**
+ * What an `anchor.command` asks of layer 5 (`src/layers/intelligence/anchors/commands.ts` validates it):
+ * - `create`: an anchor at a world pose (`p_world_m` in m, world frame of the 6-DoF tracker; orientation
+ *   `q_world_anchor` Hamilton `[w, x, y, z]`, default the world axes);
+ * - `create-at-pixel`: an anchor on the view ray through `pixel` (px, distorted image of the tracking camera)
+ *   at `depthM` along the camera's optical axis (z of the view frame) or, without `depthM`, where the ray meets
+ *   the scene (the depth of the VIO's landmarks seen near the pixel, docs/anchors.md); placed with the newest
+ *   6-DoF pose when layer 5 takes the command; orientation: the world axes;
+ * - `remove`: the anchor `id`.
+ */
+export type AnchorCommand =
+  | { readonly kind: 'create'; readonly p_world_m: readonly [number, number, number]; readonly q_world_anchor?: readonly [number, number, number, number]; readonly label?: string }
+  | { readonly kind: 'create-at-pixel'; readonly pixel: readonly [number, number]; readonly depthM?: number; readonly label?: string }
+  | { readonly kind: 'remove'; readonly id: string };
+
+/** A request to change the anchors; its outcome comes back on `anchor.result` with the same `requestId`. */
+export interface AnchorCommandEvent {
+  /** When it was issued. */
+  readonly tNs: RuntimeNs;
+  /** Chosen by the caller, echoed on `anchor.result`. */
+  readonly requestId: string;
+  readonly command: AnchorCommand;
+}
+
+/**
+ * The outcome of one `anchor.command` (layer 5): the anchor created or removed, or why the command was
+ * rejected (a bad field, no 6-DoF pose yet, an unknown id). A rejected command changes nothing.
+ */
+export type AnchorResultEvent = {
+  /** The tick that took the command. */
+  readonly tNs: RuntimeNs;
+  /** The command's `requestId` (`""` when the payload had none). */
+  readonly requestId: string;
+  /** The command's `kind`, `unknown` when it had no valid one. */
+  readonly kind: AnchorCommand['kind'] | 'unknown';
+} & (
+  | {
+      readonly ok: true;
+      readonly anchorId: string;
+      /** The anchor's world position, m (for `create-at-pixel`, where the ray was cut). */
+      readonly p_world_m: readonly [number, number, number];
+    }
+  | { readonly ok: false; readonly reason: string }
+);
 
 export interface Detection {
   readonly classId: number;
@@ -262,6 +312,8 @@ export interface TopicMap {
   'hands.detected': HandsDetectedEvent;
   'gesture.detected': GestureEvent;
   'anchors.updated': AnchorsUpdatedEvent;
+  'anchor.command': AnchorCommandEvent;
+  'anchor.result': AnchorResultEvent;
   'objects.detected': ObjectsDetectedEvent;
   'resources.changed': ResourcesChangedEvent;
   'ui.hud': HudScene;
@@ -318,6 +370,8 @@ export const TOPICS: TopicSpecs = Object.freeze({
   'hands.detected': { priority: 'normal', policy: { kind: 'latest', key: byDevice } },
   'gesture.detected': { priority: 'high', policy: { kind: 'lossless' } },
   'anchors.updated': { priority: 'normal', policy: { kind: 'latest' } },
+  'anchor.command': { priority: 'normal', policy: { kind: 'lossless' } },
+  'anchor.result': { priority: 'normal', policy: { kind: 'lossless' } },
   'objects.detected': { priority: 'normal', policy: { kind: 'queue', capacity: 16 } },
   'resources.changed': { priority: 'critical', policy: { kind: 'lossless' } },
   'ui.hud': { priority: 'low', policy: { kind: 'latest' } },

@@ -2,6 +2,7 @@
 /**
  * `karana`: the Kāraṇa Edge command line (commander).
  *   karana run [--session PATH] [--speed X] [--no-hud] [--port N] [--report FILE.json] [--event-log FILE]
+ *              [--anchors FILE | --no-anchors] [--anchor-at x,y,z[@t]] [--anchor-pixel u,v[,depth]@t]
  *   karana detect FILE [--json]
  *   karana bench [NAME…] [--json] [--quick]
  *   karana record [--session PATH] [--out FILE.mcap] [--duration S] [--topics LIST] …
@@ -15,7 +16,7 @@ import { doctorCommand } from './doctor.js';
 import { registerEvalAhrs } from './eval-ahrs.js';
 import { registerEvalVio } from './eval-vio.js';
 import { registerRecordCommand } from './record.js';
-import { runCommand } from './run.js';
+import { addAnchorOptions, runCommand } from './run.js';
 
 function number(name: string, min: number, max = Number.POSITIVE_INFINITY): (value: string) => number {
   return (value) => {
@@ -30,7 +31,7 @@ const program = new Command()
   .description('Kāraṇa Edge: a runtime for AR glasses dev kits')
   .showHelpAfterError();
 
-program
+addAnchorOptions(program
   .command('run')
   .description('run the runtime on a session (default: the bundled sample of real recordings)')
   .option('--session <path>', 'a session.toml manifest, or a EuRoC/ASL folder (containing mav0/)')
@@ -50,8 +51,8 @@ program
   .addOption(new Option('--filter <kind>', 'orientation filter (docs/ahrs.md)').choices(['madgwick', 'vqf', 'mahony', 'eskf']).default('madgwick'))
   .option('--no-vio', 'no 6-DoF visual-inertial odometry (it runs on a calibrated tracking camera by default; docs/vio.md)')
   .option('--hands', 'hands and pinch/point gestures on the world camera (docs/hands.md)')
-  .addOption(new Option('--hand-backend <b>', 'TF.js backend for --hands').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
-  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; tickCpus?: number[]; quiet?: boolean; start?: number; loop?: number | boolean; filter: 'madgwick' | 'vqf' | 'mahony' | 'eskf'; vio: boolean; hands?: boolean; handBackend: 'auto' | 'tensorflow' | 'wasm' | 'cpu' }) => {
+  .addOption(new Option('--hand-backend <b>', 'TF.js backend for --hands').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto')))
+  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; tickCpus?: number[]; quiet?: boolean; start?: number; loop?: number | boolean; filter: 'madgwick' | 'vqf' | 'mahony' | 'eskf'; vio: boolean; hands?: boolean; handBackend: 'auto' | 'tensorflow' | 'wasm' | 'cpu'; anchors?: string | false; anchorAt?: string[]; anchorPixel?: string[] }) => {
     const { start, loop, ...rest } = o;
     await runCommand({ ...rest, quiet: o.quiet === true, ...(start === undefined ? {} : { startS: start }), ...(loop === undefined ? {} : { loop }) });
   });

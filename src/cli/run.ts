@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
 import { ReplayController } from '../../hal/replay/controller.js';
 import { applyReplayControls } from '../../hal/replay/controls.js';
 import { loadSession, type Session } from '../../hal/session/index.js';
@@ -14,6 +15,8 @@ import { HandLandmarker } from '../layers/intelligence/hands/index.js';
 import { madgwickFilter } from '../layers/intelligence/madgwick-filter.js';
 import { YoloxDetector } from '../layers/intelligence/yolox-detector.js';
 import { sampleSessionPath } from '../paths.js';
+import { scriptFromFlags } from '../runtime/anchor-script.js';
+import { defaultAnchorsFile, loadAnchorsForRun } from '../runtime/anchors.js';
 import { buildReport, type RunReport } from '../runtime/report.js';
 import { Runtime } from '../runtime/runtime.js';
 import { metronomeTimer } from '../tick/metronome-timer.js';
@@ -49,10 +52,33 @@ export interface RunCommandOptions {
   readonly startS?: number;
   /** `--loop [n]`: replay the session n times (`true`: until stopped). */
   readonly loop?: number | boolean;
+  /**
+   * World-locked anchors: `--anchors FILE` loads and saves them there; `--no-anchors` (false) turns them off;
+   * default (undefined): on when the VIO runs, in `defaultAnchorsFile(session)` (docs/anchors.md#wiring).
+   */
+  readonly anchors?: string | false;
+  /** `--anchor-at x,y,z[@t]` (repeatable): create an anchor at a world position, m, at runtime t s. */
+  readonly anchorAt?: readonly string[];
+  /** `--anchor-pixel u,v,depthM@t` (repeatable): create one on the view ray through a tracking-image pixel. */
+  readonly anchorPixel?: readonly string[];
+}
+
+/**
+ * Adds `karana run`'s anchor flags to `command` (`--anchors FILE`, `--no-anchors`, `--anchor-at`,
+ * `--anchor-pixel`); the action receives `anchors`, `anchorAt`, `anchorPixel` as {@link RunCommandOptions} names them.
+ */
+export function addAnchorOptions(command: Command): Command {
+  const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+  return command
+    .option('--anchors <file>', 'world-locked anchors: load them from this JSON file and save changes to it (default: on with the VIO, in $XDG_STATE_HOME/karana/anchors/; docs/anchors.md)')
+    .option('--no-anchors', 'no world-locked anchors')
+    .addOption(new Option('--anchor-at <x,y,z[@t]>', 'create an anchor at a world position, m, with the first tracking frame at ≥ t s (repeatable)').argParser(collect))
+    .addOption(new Option('--anchor-pixel <u,v[,depth]@t>', 'create an anchor on the view ray through pixel (u, v) of the tracking frame at ≥ t s, depth m along the optical axis, or where the ray meets the scene when no depth is given (repeatable)').argParser(collect));
 }
 
 export async function runCommand(options: RunCommandOptions): Promise<RunReport> {
   const sessionPath = resolve(options.session ?? sampleSessionPath());
+  const script = scriptFromFlags(options.anchorAt, options.anchorPixel); // bad flags fail before anything opens
   const loaded = await loadSession(sessionPath);
   // Pause/resume from the keyboard: real-clock replays in a terminal (the controller reads the runtime clock,
   // created below).
@@ -79,6 +105,10 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
   const detector = options.detect && session.devices.some((d) => d.device.info.kind === 'camera' && d.device.info.role === 'world') ? await YoloxDetector.load() : null;
   const hasWorld = session.devices.some((d) => d.device.info.kind === 'camera' && d.device.info.role === 'world');
   const hands = options.hands === true && hasWorld ? await HandLandmarker.load({ backend: options.handBackend ?? 'auto' }) : null;
+  const anchorsOn = options.anchors !== false && options.vio !== false;
+  const anchorsFile = anchorsOn ? (typeof options.anchors === 'string' ? resolve(options.anchors) : defaultAnchorsFile(session.name, sessionPath)) : undefined;
+  const anchors = anchorsFile === undefined ? null : await loadAnchorsForRun(anchorsFile);
+  if (anchors?.error != null) log(`karana: ${anchors.error} — starting with no anchors; the file is left as it is until an anchor changes`);
   const runtime = new Runtime({
     hands,
     session,
@@ -91,11 +121,17 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     onLayerError: (layer, err) => log(`karana: layer ${layer} step failed (state kept): ${err.stack ?? err.message}`),
     ...(pausable ? { pausedNs: () => controller.pausedNs() } : {}),
     ...(options.vio === false ? { vio: false } : {}),
+    anchors: anchors === null ? false : { store: anchors.store, ...(anchorsFile === undefined ? {} : { file: anchorsFile }), script },
   });
+  if (script.length > 0 && runtime.anchorsSummary.startsWith('anchors off')) log(`karana: ${script.length} anchor command(s) ignored: ${runtime.anchorsSummary}`);
   const hud = options.hud ? await HudServer.start({ bus: runtime.bus, port: options.port, host: options.host, stats: () => hudStats(runtime, session, options) }) : null;
   if (hud !== null) log(`karana: HUD at ${hud.url}`);
   log(`karana: session "${session.name}" (${session.devices.length} devices), ${options.speed === 0 ? 'virtual clock, as fast as possible' : `real clock ×${options.speed}`}, ${options.tickHz} Hz ticks`);
   log(`karana: ${runtime.vioSummary}`);
+  log(`karana: ${runtime.anchorsSummary}`);
+  const results = runtime.bus.observe('anchor.result').subscribe(({ payload: r }) =>
+    log(r.ok ? `karana: anchor ${r.requestId}: ${r.kind} ${r.anchorId} at [${r.p_world_m.map((v) => v.toFixed(3)).join(', ')}] m` : `karana: anchor ${r.requestId}: ${r.kind} rejected: ${r.reason}`),
+  );
   runtimeNowNs = () => runtime.clock.nowNs();
   const status = options.quiet ? null : new StatusLine(runtime, session);
   const onSignal = (): void => runtime.stop();
@@ -107,11 +143,12 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     status?.start();
     const stats = await runtime.run();
     status?.stop();
-    const report = await buildReport({ runtime, session, sessionPath, stats, speed: options.speed, detector, ...(options.eventLog === undefined ? {} : { eventLogPath: resolve(options.eventLog) }) });
+    const report = await buildReport({ runtime, session, sessionPath, stats, speed: options.speed, detector, anchorsLoadError: anchors?.error ?? null, ...(options.eventLog === undefined ? {} : { eventLogPath: resolve(options.eventLog) }) });
     if (options.report !== undefined) await writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
     if (!options.quiet) process.stdout.write(formatSummary(report));
     return report;
   } finally {
+    results.unsubscribe();
     status?.stop();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

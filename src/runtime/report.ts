@@ -65,6 +65,22 @@ export interface RunReport {
   };
   readonly power: { readonly profile: string | null; readonly changes: number; readonly reason: string };
   readonly eventLog: { readonly path: string; readonly events: number } | null;
+  /** World-locked anchors (docs/anchors.md). */
+  readonly anchors: {
+    readonly summary: string;
+    readonly file: string | null;
+    /** Why the file was not loaded (the run started with no anchors), null when it was (or there is none). */
+    readonly loadError: string | null;
+    /** Anchors in the store at the end. */
+    readonly count: number;
+    /** `anchor.command`s answered ok / rejected; scripted ones never sent (past the end of the run). */
+    readonly accepted: number;
+    readonly rejected: number;
+    readonly unsent: number;
+    readonly saved: number;
+    readonly saveErrors: number;
+    readonly lastSaveError: string | null;
+  };
 }
 
 export function latencyMs(s: LatencySummary): LatencyMs {
@@ -79,6 +95,8 @@ export interface ReportInputs {
   readonly speed: number;
   readonly detector: { readonly name: string; stats(): DetectorStats } | null;
   readonly eventLogPath?: string;
+  /** `loadAnchorsForRun(…).error` when the anchors file could not be used. */
+  readonly anchorsLoadError?: string | null;
 }
 
 export async function buildReport(inputs: ReportInputs): Promise<RunReport> {
@@ -122,6 +140,24 @@ export async function buildReport(inputs: ReportInputs): Promise<RunReport> {
     bus: { totalDropped: topics.reduce((n, t) => n + t.dropped, 0), topics },
     power: { profile: services.profile, changes: services.changes, reason: services.reason },
     eventLog: inputs.eventLogPath === undefined ? null : { path: inputs.eventLogPath, events: runtime.eventCount },
+    anchors: anchorsReport(runtime, inputs.anchorsLoadError ?? null),
+  };
+}
+
+function anchorsReport(runtime: Runtime, loadError: string | null): RunReport['anchors'] {
+  const a = runtime.intelligence.anchors;
+  const saves = runtime.anchorSaves();
+  return {
+    summary: runtime.anchorsSummary,
+    file: runtime.anchorsFile ?? null,
+    loadError,
+    count: a.anchors.store.anchors.length,
+    accepted: a.accepted,
+    rejected: a.rejected,
+    unsent: runtime.anchorCommandsUnsent,
+    saved: saves.saved,
+    saveErrors: saves.failed,
+    lastSaveError: saves.lastError,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The runtime: a session's devices, the bus, the tick loop and the layers of this build (1 hardware,
  * 5 intelligence, 7 interface, 9 services), wired together. I/O stays at the edges: device ingest
- * (layer 1's input), the detector (work for layer 5), the event log and the HUD server (bus observers).
+ * (layer 1's input), the detector, the VIO and anchor saves (work for layer 5), scripted anchor commands, the
+ * event log and the HUD server (bus observers).
  */
 import { Vio } from '../../native/index.js';
 import type { CameraInfo, ImuInfo } from '../../hal/types.js';
@@ -20,6 +21,9 @@ import { servicesLayer, type ServicesState } from '../layers/services/index.js';
 import { ScaledClock, VirtualClock } from '../tick/clock.js';
 import { TickLoop, type LoopStats, type TickTimer } from '../tick/loop.js';
 import type { CameraFrameEvent } from '../bus/topics.js';
+import { EMPTY_ANCHOR_STORE, type AnchorStore } from '../layers/intelligence/anchors/index.js';
+import { AnchorCommandScript, type ScriptedAnchorCommand } from './anchor-script.js';
+import { anchorsSetupFor, type AnchorsSetup } from './anchors.js';
 import { RunCollectors } from './collectors.js';
 import { EventLog } from './event-log.js';
 
@@ -43,6 +47,18 @@ export interface RuntimeOptions {
   readonly vio?: boolean;
   /** Replay paused so far, ns (`ReplayController.pausedNs`, hal/replay/controller.ts): the run ends this much later. */
   readonly pausedNs?: () => number;
+  /**
+   * World-locked anchors (docs/anchors.md): on by default when the VIO runs, starting empty and not persisted;
+   * `store` to start from (`loadAnchorsForRun(file)`), `file` to save every change to, `script` commands to
+   * send at given times; false: off.
+   */
+  readonly anchors?: RuntimeAnchorsOptions | false;
+}
+
+export interface RuntimeAnchorsOptions {
+  readonly store?: AnchorStore;
+  readonly file?: string;
+  readonly script?: readonly ScriptedAnchorCommand[];
 }
 
 /** Time between creating the real clock and its tick 0, for the metronome thread to start, ns. */
@@ -60,6 +76,12 @@ export class Runtime {
   readonly vioSummary: string;
   /** Clock maps of the live devices (real clock only), by device id. */
   readonly clockMaps: Map<string, DeviceClockMap>;
+  /** Whether anchors are on, on which camera, and where they persist, or why not (for the log). */
+  readonly anchorsSummary: string;
+  /** The anchors file (none: not persisted or anchors off). */
+  readonly anchorsFile: string | undefined;
+  private readonly anchors: AnchorsSetup;
+  private readonly anchorScript: AnchorCommandScript | null;
 
   constructor(readonly options: RuntimeOptions) {
     const { session } = options;
@@ -84,10 +106,26 @@ export class Runtime {
     const vioSetup = options.vio === false ? { handlers: null, summary: 'VIO off (--no-vio)' } : vioWorkFor(session);
     const vioWork = vioSetup.handlers === null ? null : { handlers: vioSetup.handlers };
     this.vioSummary = vioSetup.summary;
+    const anchorOptions = options.anchors === false ? null : (options.anchors ?? {});
+    this.anchors =
+      anchorOptions === null
+        ? { layer: null, handlers: {}, saves: null, summary: 'anchors off (--no-anchors)' }
+        : anchorsSetupFor(session, vioWork !== null, anchorOptions.store ?? EMPTY_ANCHOR_STORE, anchorOptions.file);
+    this.anchorsSummary = this.anchors.summary;
+    this.anchorsFile = this.anchors.layer?.settings.file;
+    const script = anchorOptions?.script ?? [];
+    this.anchorScript = this.anchors.layer === null || script.length === 0 ? null : new AnchorCommandScript(this.bus, script);
     this.loop = new TickLoop({
       layers: [
         hardwareLayer({ tickHz: this.tickHz }),
-        intelligenceLayer({ filter: options.filter, detect: detector !== null, vio: vioWork !== null, hands: options.hands !== undefined && options.hands !== null, rateHz: Math.min(200, this.tickHz) }),
+        intelligenceLayer({
+          filter: options.filter,
+          detect: detector !== null,
+          vio: vioWork !== null,
+          hands: options.hands !== undefined && options.hands !== null,
+          rateHz: Math.min(200, this.tickHz),
+          ...(this.anchors.layer === null ? {} : { anchors: this.anchors.layer }),
+        }),
         interfaceLayer({ q_body_view: viewFromBody(session), rateHz: Math.min(30, this.tickHz) }),
         servicesLayer({ rateHz: Math.min(1, this.tickHz) }),
       ],
@@ -99,6 +137,7 @@ export class Runtime {
         ...(detector === null ? {} : { [DETECT_WORK]: async (payload: unknown): Promise<DetectOutput> => ({ model: detector.name, objects: await detector.detect((payload as CameraFrameEvent).frame) }) }),
         ...(vioWork?.handlers ?? {}),
         ...(options.hands === undefined || options.hands === null ? {} : { [HANDS_WORK]: handsWorkHandler(options.hands) }),
+        ...this.anchors.handlers,
       },
       ...(session.durationNs === undefined ? {} : { endNs: options.pausedNs === undefined ? session.durationNs : () => (session.durationNs ?? 0) + (options.pausedNs?.() ?? 0) }),
       ...(options.timer === undefined ? {} : { timer: options.timer }),
@@ -112,6 +151,8 @@ export class Runtime {
     try {
       return await this.loop.run();
     } finally {
+      this.anchorScript?.close();
+      await this.anchors.saves?.idle(); // the real clock does not wait for work at the end: the last save must land
       await this.ingest.close();
       this.collectors.close();
       await this.eventLog?.close();
@@ -158,6 +199,16 @@ export class Runtime {
 
   get services(): ServicesState {
     return this.loop.layerState('services') as ServicesState;
+  }
+
+  /** Anchor saves finished / failed (the edge's count: it includes saves that land after the last step). */
+  anchorSaves(): { readonly saved: number; readonly failed: number; readonly lastError: string | null } {
+    return this.anchors.saves?.stats() ?? { saved: 0, failed: 0, lastError: null };
+  }
+
+  /** Scripted anchor commands whose frame never came (their time is past the end of the run). */
+  get anchorCommandsUnsent(): number {
+    return this.anchorScript?.remaining ?? 0;
   }
 
   get eventCount(): number {

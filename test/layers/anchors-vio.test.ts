@@ -7,29 +7,18 @@
  * the same corner tracked independently by the native KLT. Deterministic (single thread, same frames).
  * Scored: reference tracks that follow a static scene point (`scenePoint`, checked against the ground truth;
  * `evaluateAnchorsEuroc`).
- *
- * Clock: `runVioOnEuroc` stamps are ns since the first IMU sample; the anchor evaluation uses ns since the
- * first cam0 frame, so the VIO times are shifted by (first cam0 stamp − first imu0 stamp).
+ * Clocks: `evaluateAnchorsOnVio` (src/eval/vio/anchors.ts) shifts the VIO stamps onto the evaluation's.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runVioOnEuroc, type VioRun } from '../../src/eval/vio/euroc-run.js';
 import { interpolate, type Trajectory } from '../../src/eval/vio/metrics.js';
-import { ANCHOR_EVAL_DEFAULTS, evaluateAnchorsEuroc, type AnchorEvalResult } from '../../src/layers/intelligence/anchors/index.js';
-import { SampledPoseSource } from '../../src/layers/intelligence/anchors/pose-source.js';
+import type { AnchorEvalResult } from '../../src/layers/intelligence/anchors/index.js';
+import { evaluateAnchorsOnVio } from '../../src/eval/vio/anchors.js';
 import type { VioOptions } from '../../native/index.js';
 
 const SESSION = fileURLToPath(new URL('../../../shared/data/euroc_mh01_excerpt', import.meta.url));
-
-/** First data row's stamp (ns, UNIX clock) of an EuRoC `data.csv`. */
-async function firstStampNs(path: string): Promise<bigint> {
-  const row = (await readFile(path, 'utf8')).split('\n').find((l) => l.trim() !== '' && !l.startsWith('#'));
-  if (row === undefined) throw new Error(`${path}: no data row`);
-  return BigInt(row.split(',')[0]?.trim() ?? '');
-}
 
 /** ‖p_k − p_0‖ (rotation- and yaw-free: compares the VIO with the ground truth without an alignment), m. */
 function displacementM(t: Trajectory, k: number): number {
@@ -53,14 +42,9 @@ function relativeRotationErrorDeg(est: Trajectory, gt: Trajectory, k: number): n
   return (2 * Math.acos(Math.min(1, dot)) * 180) / Math.PI;
 }
 
-/** The anchor evaluation with the poses of a VIO run (`run`, default: a new run with `vio` settings). */
+/** The anchor evaluation with the poses of a VIO run (`given`, default: a new run with `vio` settings). */
 async function anchorsWithVio(vio: Partial<VioOptions> = {}, given?: VioRun): Promise<AnchorEvalResult> {
-  const run = given ?? (await runVioOnEuroc(SESSION, { vio }));
-  const mav0 = join(SESSION, 'mav0');
-  const shiftNs = Number((await firstStampNs(join(mav0, 'cam0', 'data.csv'))) - (await firstStampNs(join(mav0, 'imu0', 'data.csv'))));
-  const tNs = Float64Array.from(run.estimate.tNs, (t) => t - shiftNs);
-  const poses = new SampledPoseSource(tNs, run.estimate.quaternion, run.estimate.position, 60e6);
-  return evaluateAnchorsEuroc(SESSION, { ...ANCHOR_EVAL_DEFAULTS, poses });
+  return evaluateAnchorsOnVio(SESSION, given ?? (await runVioOnEuroc(SESSION, { vio })));
 }
 
 describe.skipIf(!existsSync(SESSION))('anchors on EuRoC MH_01 with the VIO poses', () => {

@@ -352,6 +352,19 @@ impl Vio {
         Ok(Float64Array::new(out))
     }
 
+    /// The scene points the filter holds as landmarks (SLAM features) now: n × 4 numbers `[id, x, y,
+    /// z]` — the front end's track id and the position in the world frame, m; empty unless tracking.
+    #[napi]
+    pub fn read_landmarks(&self) -> Result<Float64Array> {
+        let s = self.shared.lock_sync("Vio")?;
+        let mut out = Vec::new();
+        for (id, p) in s.vio.landmarks() {
+            out.push(id as f64);
+            out.extend_from_slice(p.as_slice());
+        }
+        Ok(Float64Array::new(out))
+    }
+
     /// Frames given so far.
     #[napi(getter)]
     pub fn frames(&self) -> Result<f64> {

@@ -57,7 +57,7 @@ export function createVioWorkHandlers(vio: Vio): Record<string, WorkHandler> {
       if (frame.format !== 'GRAY8') throw new Error(`VIO: camera ${f.deviceId} frame ${frame.seq}: format ${frame.format}, expected GRAY8`);
       const packed = frame.strideBytes === frame.widthPx ? frame.data : repack(frame.data, frame.widthPx, frame.heightPx, frame.strideBytes);
       const r = await vio.feedFrame(packed, f.tNs);
-      return { frame: { state: r.state, features: r.features, ...(r.reason === undefined ? {} : { reason: r.reason }) }, pose: pose() };
+      return { frame: { state: r.state, features: r.features, ...(r.reason === undefined ? {} : { reason: r.reason }) }, pose: pose(), landmarks: vio.readLandmarks() };
     },
   };
 }

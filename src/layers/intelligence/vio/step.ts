@@ -26,6 +26,8 @@ export interface VioWorkOutput {
   readonly frame?: { readonly state: TrackingStateEvent['state']; readonly reason?: string; readonly features: number };
   /** The newest pose, or null before initialisation. */
   readonly pose: Omit<PoseEvent, 'source'> | null;
+  /** For a frame request: the filter's landmarks after it, n × `[id, x, y, z]` (world frame, m; `Vio.readLandmarks`). */
+  readonly landmarks?: Float64Array;
 }
 
 export interface VioStepState {
@@ -59,6 +61,8 @@ export interface VioStepOutput {
   readonly poses: PoseEvent[];
   readonly trackingStates: TrackingStateEvent[];
   readonly requests: WorkRequest[];
+  /** The newest landmarks of this step's results (n × `[id, x, y, z]`, world m), null when none came. */
+  readonly landmarks: Float64Array | null;
 }
 
 /** One step: fold results, queue inputs, issue at most one request. Never throws. */
@@ -71,6 +75,7 @@ export function stepVio(
   let s = state;
   const poses: PoseEvent[] = [];
   const trackingStates: TrackingStateEvent[] = [];
+  let landmarks: Float64Array | null = null;
   for (const r of results) {
     if ((r.kind !== VIO_FRAME_WORK && r.kind !== VIO_IMU_WORK) || r.id !== s.inFlight) continue;
     s = { ...s, inFlight: null };
@@ -85,6 +90,7 @@ export function stepVio(
       s = { ...s, tracking: f.state };
     }
     if (out.pose !== null) poses.push({ ...out.pose, source: 'vio' });
+    if (out.landmarks !== undefined) landmarks = out.landmarks;
   }
   const pendingImu = [...s.pendingImu];
   let imuDeviceId = s.imuDeviceId;
@@ -107,5 +113,5 @@ export function stepVio(
     requests.push({ kind, id, payload });
     s = { ...s, inFlight: id, nextId: s.nextId + 1, waiting: null, pendingImu: [], framesSent: s.framesSent + (frame === null ? 0 : 1) };
   }
-  return { state: s, poses, trackingStates, requests };
+  return { state: s, poses, trackingStates, requests, landmarks };
 }

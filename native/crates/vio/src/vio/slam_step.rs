@@ -14,6 +14,17 @@ impl Vio {
         self.config.max_slam_features > 0 && self.window_clones == 0 && !self.flush_tracks
     }
 
+    /// The landmarks in the state now: `(track id, position in the world frame, m)`; empty unless
+    /// tracking. They are scene points the filter has seen for at least a window's length.
+    pub fn landmarks(&self) -> Vec<(u64, nalgebra::Vector3<f64>)> {
+        match (&self.filter, self.status) {
+            (Some(f), crate::vio::Status::Tracking) => {
+                f.slam.iter().map(|s| (s.id, s.p_w)).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the front end's track `id` is a SLAM feature (its observations are not kept for
     /// the MSCKF).
     pub(super) fn is_slam(&self, id: u64) -> bool {
