@@ -8,13 +8,9 @@ import { undistortPointsSync } from '../../native/index.js';
 import { createViewCamera, transformPoint, type Transform } from '../../src/layers/intelligence/anchors/index.js';
 import { resolveAnchorCommand } from '../../src/layers/intelligence/anchors/commands.js';
 import { SCENE_RADIUS_PX, sceneDepthAt } from '../../src/layers/intelligence/anchors/scene-depth.js';
+import { EUROC_CAM0 } from './euroc-cam0.js';
 
-const CAM0 = {
-  intrinsics: [458.654, 457.296, 367.215, 248.375] as [number, number, number, number],
-  distortionModel: 'radial-tangential' as const,
-  distortion: [-0.28340811, 0.07395907, 0.00019359, 1.76187114e-5],
-  T_body_camera: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
-};
+const CAM0 = { ...EUROC_CAM0, T_body_camera: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1] };
 const view = createViewCamera(CAM0, 752, 480);
 const identity: Transform = { q: [1, 0, 0, 0], p: [0, 0, 0] };
 

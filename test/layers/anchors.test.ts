@@ -36,14 +36,9 @@ import {
   type RayObservation,
   type Transform,
 } from '../../src/layers/intelligence/anchors/index.js';
+import { EUROC_CAM0 } from './euroc-cam0.js';
 
-/** EuRoC MH_01 cam0 calibration (sensor.yaml). */
-const CAM0 = {
-  intrinsics: [458.654, 457.296, 367.215, 248.375] as [number, number, number, number],
-  distortionModel: 'radial-tangential' as const,
-  distortion: [-0.28340811, 0.07395907, 0.00019359, 1.76187114e-5],
-  T_body_camera: [0.0148655429818, -0.999880929698, 0.00414029679422, -0.0216401454975, 0.999557249008, 0.0149672133247, 0.025715529948, -0.064676986768, -0.0257744366974, 0.00375618835797, 0.999660727178, 0.00981073058949, 0, 0, 0, 1],
-};
+const CAM0 = EUROC_CAM0;
 
 describe('projection', () => {
   test('projectPoint inverts the native undistortPointsSync (OpenCV) to 1e-6 px', () => {

@@ -41,6 +41,21 @@ pub struct Stacked {
     pub rows: usize,
 }
 
+/// The camera poses `T_W_C` of a track's clones with its observations, for triangulation.
+pub fn views_of(state: &FilterState, track: &Track, model: &UpdateModel) -> Vec<View> {
+    track
+        .iter()
+        .map(|(i, xy)| {
+            let c = &state.clones[*i];
+            View {
+                r_w_c: c.r_w_i * model.r_i_c,
+                p_w_c: c.p_w_i + c.r_w_i * model.p_i_c,
+                xy: *xy,
+            }
+        })
+        .collect()
+}
+
 /// Builds the projected residual rows of every track (row-major, `dim` columns each).
 pub fn stack(
     state: &FilterState,
@@ -55,18 +70,7 @@ pub fn stack(
         rows: 0,
     };
     for track in tracks {
-        let views: Vec<View> = track
-            .iter()
-            .map(|(i, xy)| {
-                let c = &state.clones[*i];
-                View {
-                    r_w_c: c.r_w_i * model.r_i_c,
-                    p_w_c: c.p_w_i + c.r_w_i * model.p_i_c,
-                    xy: *xy,
-                }
-            })
-            .collect();
-        let Some(pf) = triangulate(&views, &model.limits) else {
+        let Some(pf) = triangulate(&views_of(state, track, model), &model.limits) else {
             stats.rejected_triangulation += 1;
             continue;
         };

@@ -17,9 +17,9 @@
 //! pose that sees it to the same point, which is what keeps world-locked content in place.
 
 use crate::chi2::chi2_quantile;
-use crate::msckf::{ekf_update, Track, UpdateModel};
+use crate::msckf::{ekf_update, views_of, Track, UpdateModel};
 use crate::state::{FilterState, SlamFeature, SLAM_DIM};
-use crate::triangulate::{projection, triangulate, View};
+use crate::triangulate::{projection, triangulate};
 use karana_tracking::lie::so3::hat;
 use nalgebra::{DMatrix, Matrix2, Matrix2x3, Matrix3, Vector2, Vector3};
 
@@ -126,18 +126,7 @@ pub fn initialize(
     model: &UpdateModel,
     max_rel_sigma: f64,
 ) -> bool {
-    let views: Vec<View> = track
-        .iter()
-        .map(|(i, xy)| {
-            let c = &state.clones[*i];
-            View {
-                r_w_c: c.r_w_i * model.r_i_c,
-                p_w_c: c.p_w_i + c.r_w_i * model.p_i_c,
-                xy: *xy,
-            }
-        })
-        .collect();
-    let Some(pf) = triangulate(&views, &model.limits) else {
+    let Some(pf) = triangulate(&views_of(state, track, model), &model.limits) else {
         return false;
     };
     let dim = state.dim();

@@ -37,14 +37,7 @@ fn observe_newest(state: &FilterState, m: &UpdateModel) -> Vector2<f64> {
 
 /// Eleven clones moving sideways by 3 cm per frame with a slight turn, and the exact track of `POINT`.
 fn scene(m: &UpdateModel) -> (FilterState, Track) {
-    let imu = ImuState {
-        t_ns: 0,
-        r_w_i: Matrix3::identity(),
-        p_w_i: Vector3::zeros(),
-        v_w_i: Vector3::zeros(),
-        bg: Vector3::zeros(),
-        ba: Vector3::zeros(),
-    };
+    let imu = ImuState::at_rest(0);
     let mut state = FilterState::new(imu, DMatrix::identity(IMU_DIM, IMU_DIM) * 1e-4);
     let mut track = Track::new();
     for k in 0..11 {

@@ -40,6 +40,20 @@ pub struct ImuState {
     pub ba: Vector3<f64>,
 }
 
+impl ImuState {
+    /// At the world origin, level, still, with zero biases, at `t_ns`.
+    pub fn at_rest(t_ns: i64) -> Self {
+        Self {
+            t_ns,
+            r_w_i: Matrix3::identity(),
+            p_w_i: Vector3::zeros(),
+            v_w_i: Vector3::zeros(),
+            bg: Vector3::zeros(),
+            ba: Vector3::zeros(),
+        }
+    }
+}
+
 /// A stochastic clone of the IMU pose at a camera frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Clone {

@@ -45,14 +45,7 @@ fn an_exact_track_passes_the_gate_with_2m_minus_3_rows_and_zero_residual() {
     let t = &cfg.camera.t_b_c;
     let r_i_c = Matrix3::new(t[0], t[1], t[2], t[4], t[5], t[6], t[8], t[9], t[10]);
     let p_i_c = Vector3::new(t[3], t[7], t[11]);
-    let imu = ImuState {
-        t_ns: 0,
-        r_w_i: Matrix3::identity(),
-        p_w_i: Vector3::zeros(),
-        v_w_i: Vector3::zeros(),
-        bg: Vector3::zeros(),
-        ba: Vector3::zeros(),
-    };
+    let imu = ImuState::at_rest(0);
     let mut state = FilterState::new(imu, DMatrix::identity(IMU_DIM, IMU_DIM) * 1e-4);
     let point = Vector3::new(0.3, 0.2, 5.0);
     let mut track: Track = Vec::new();
