@@ -13,6 +13,7 @@
 #   gstreamer1.0-tools, -plugins-base, -good, -bad (gdppay), -libav (H.264)
 #             the `gstreamer` camera driver (CSI cameras: libcamerasrc, nvarguscamerasrc) and its tests
 #   alsa-utils  arecord, for the `alsa` microphone driver
+#   espeak-ng   spoken responses (layer 7's voice out) and their tests
 #   chromium  the HUD's end-to-end tests (Playwright drives Debian's Chromium; it cannot download its own)
 #   python3, make, g++   node-gyp, for the C addon (binding.gyp)
 #   python3-venv          the .venv of test oracles (OpenCV, imufusion: bench/oracle/requirements.txt), which the
@@ -32,6 +33,7 @@ for plugin in gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-p
   dpkg -s "$plugin" >/dev/null 2>&1 || need="$need $plugin"
 done
 command -v arecord >/dev/null 2>&1 || need="$need alsa-utils"
+command -v espeak-ng >/dev/null 2>&1 || need="$need espeak-ng"
 
 if [ -n "$need" ]; then
   echo "setup: installing Debian packages:$need"
