@@ -4,7 +4,7 @@
  *
  * | kind    | schema name              | payload (JSON)                                                            |
  * |---------|--------------------------|---------------------------------------------------------------------------|
- * | camera  | `foxglove.RawImage`      | Foxglove's RawImage (`timestamp`, `frame_id`, `width`, `height`, `encoding`, `step`, `data` base64) + `seq` |
+ * | camera  | `foxglove.RawImage`      | Foxglove's RawImage, its official schema (`timestamp`, `frame_id`, `width`, `height`, `encoding`, `step`, `data` base64) + `seq` |
  * | imu     | `karana.ImuSample`       | `timestamp`, `frame_id`, `gyroRadps[3]`, `accelMps2[3]`, optional `magUt[3]`, `orientationWxyz[4]` |
  * | audio   | `karana.RawAudio`        | Foxglove RawAudio's field names; `format: "pcm-f32le"`, `data` base64 of little-endian float32 |
  * | thermal | `karana.ThermalReading`  | `timestamp`, `frame_id`, `tempC`                                          |
@@ -20,6 +20,7 @@
  * Sources: Foxglove schemas (github.com/foxglove/foxglove-sdk, `schemas/jsonschema/RawImage.json`,
  * `RawAudio.json`); MCAP specification (mcap.dev/spec), "Message" record.
  */
+import { RawImage } from '@foxglove/schemas/jsonschema.js';
 import { z } from 'zod';
 import { SampleError } from '../types.js';
 import type { AudioChunk, CameraFrame, DeviceKind, ImuSample, PixelFormat, PowerReading, ThermalReading } from '../types.js';
@@ -34,6 +35,14 @@ export interface JsonSchemaDef {
   readonly data: Uint8Array;
 }
 
+/**
+ * `foxglove.RawImage` exactly as Foxglove publishes it (`@foxglove/schemas`, generated from foxglove-sdk
+ * `schemas/jsonschema/RawImage.json`): the one definition the camera channels of `karana record` and of the live
+ * view (`src/foxglove/`) register. The payload's `seq` is a karana addition the schema does not list (it sets no
+ * `additionalProperties: false`, so the message stays valid).
+ */
+export const FOXGLOVE_RAW_IMAGE: JsonSchemaDef = Object.freeze({ name: RawImage.title, encoding: 'jsonschema', data: new TextEncoder().encode(JSON.stringify(RawImage)) });
+
 const time = { type: 'object', properties: { sec: { type: 'integer', minimum: 0 }, nsec: { type: 'integer', minimum: 0, maximum: 999_999_999 } } };
 const vec = (n: number): object => ({ type: 'array', items: { type: 'number' }, minItems: n, maxItems: n });
 const schema = (name: string, properties: Record<string, object>, required: string[]): JsonSchemaDef => ({
@@ -44,18 +53,7 @@ const schema = (name: string, properties: Record<string, object>, required: stri
 
 /** The schema of each kind (see the module documentation). */
 export const SCHEMAS: Readonly<Record<DeviceKind, JsonSchemaDef>> = Object.freeze({
-  camera: schema(
-    'foxglove.RawImage',
-    {
-      width: { type: 'integer' },
-      height: { type: 'integer' },
-      encoding: { type: 'string', description: 'mono8, rgb8, bgr8 or rgba8' },
-      step: { type: 'integer', description: 'bytes per row' },
-      data: { type: 'string', contentEncoding: 'base64' },
-      seq: { type: 'integer', description: 'frame number from the device (karana extension)' },
-    },
-    ['width', 'height', 'encoding', 'step', 'data'],
-  ),
+  camera: FOXGLOVE_RAW_IMAGE,
   imu: schema('karana.ImuSample', { gyroRadps: vec(3), accelMps2: vec(3), magUt: vec(3), orientationWxyz: vec(4) }, ['gyroRadps', 'accelMps2']),
   audio: schema(
     'karana.RawAudio',
