@@ -5,7 +5,9 @@
  * test/fixtures/asl-hands-presence.json.
  *
  * Backends measured in the same run, on the same frames: `wasm` (tfjs-backend-wasm, SIMD), `cpu` (plain JS),
- * and `tensorflow` (tfjs-node) when it is installed. Ratios: cpu/wasm and tensorflow/wasm time per frame.
+ * and `tensorflow` (tfjs-node) when it is installed. Ratios: cpu/wasm and tensorflow/wasm time per frame, and
+ * the cost of the pose-guided hand regions (default) over the detector alone (`poseGuided: false`), both on
+ * wasm; recall/precision in video mode for both.
  *
  * Peer (not runnable here: MediaPipe has no maintained Node runtime): published MediaPipe Hands figures,
  * quoted in the notes with their source.
@@ -27,8 +29,8 @@ interface AnnotatedFrame {
 }
 
 const PEER_NOTES = [
-  'Peer, published (not measured here): MediaPipe Hands, Zhang et al., "MediaPipe Hands: On-device Real-time Hand Tracking", CVPR Workshop on Computer Vision for AR/VR 2020, arXiv:2006.10214, Table 2 (hand landmark model, TFLite on mobile GPU): Light 6.6 ms, Full 16.1 ms, Heavy 36.9 ms per crop on a Pixel 3; palm detector 95.7 % average precision (Table 1). Figures as quoted from the paper; re-check against the PDF before publishing them.',
-  'Those are one-model timings on a phone GPU; ours are detector + landmark model + tracking per 640×480 frame on 1 CPU core of the machine the bench runs on (see the machine record of the run).',
+  'Peer, published (not measured here): MediaPipe Hands, Zhang et al., "MediaPipe Hands: On-device Real-time Hand Tracking", CVPR Workshop on Computer Vision for AR/VR 2020, arXiv:2006.10214: palm detector 95.7 % average precision (86.22 % with plain cross-entropy and no decoder), as also stated by google/mediapipe docs/solutions/hands.md. Hand landmark model alone, TensorFlow Lite GPU backend, on a Pixel 3 (Table 3, checked against the ar5iv text of the paper on 2026-11-21): Light 6.6 ms, Full 16.1 ms, Heavy 36.9 ms per crop.',
+  'Those are one-model timings on a phone GPU; ours are detector + MoveNet + landmark passes + tracking per 640×480 frame on 1 CPU core of the machine the bench runs on (see the machine record of the run).',
 ];
 
 function hasTfjsNode(): boolean {
@@ -69,23 +71,10 @@ async function timeBackend(backend: HandBackend, frames: readonly CameraFrame[])
   }
 }
 
-/** Video mode over whole clips; detections on the annotated frames. */
-async function videoRecall(dataDir: string, annotations: readonly AnnotatedFrame[]): Promise<{ hit: number; visible: number; matched: number; unmatched: number; timesNs: number[] }> {
-  const landmarker = await HandLandmarker.load({ backend: 'wasm' });
-  const found = new Map<string, HandObservation[]>();
-  const timesNs: number[] = [];
-  try {
-    for (const clip of [...new Set(annotations.map((a) => a.clip))]) {
-      for (const f of await readFrames(join(dataDir, 'video/asl_gestures', `${clip}.mkv`), clip)) {
-        const t0 = process.hrtime.bigint();
-        const hands = await landmarker.detect(f, clip);
-        timesNs.push(Number(process.hrtime.bigint() - t0));
-        if (f.seq % 10 === 0) found.set(`${clip}:${f.seq}`, hands);
-      }
-    }
-  } finally {
-    await landmarker.close();
-  }
+interface RecallResult { hit: number; visible: number; matched: number; unmatched: number; timesNs: number[] }
+
+/** Scores detections on the annotated frames (same rules as test/layers/hands-presence.test.ts). */
+function score(annotations: readonly AnnotatedFrame[], found: Map<string, HandObservation[]>, timesNs: number[]): RecallResult {
   const inBox = (b: readonly number[], h: HandObservation): boolean => {
     const x = (h.boxPx[0] + h.boxPx[2]) / 2;
     const y = (h.boxPx[1] + h.boxPx[3]) / 2;
@@ -104,6 +93,31 @@ async function videoRecall(dataDir: string, annotations: readonly AnnotatedFrame
     }
   }
   return { hit, visible: visible.length, matched, unmatched, timesNs };
+}
+
+/**
+ * Video mode over whole clips, pose-guided (default) and detector only (`poseGuided: false`), each frame given
+ * to both in turn so that load from other processes on the shared cores falls on both alike.
+ */
+async function videoRecall(dataDir: string, annotations: readonly AnnotatedFrame[]): Promise<{ pose: RecallResult; noPose: RecallResult }> {
+  const variants = [await HandLandmarker.load({ backend: 'wasm' }), await HandLandmarker.load({ backend: 'wasm', poseGuided: false })];
+  const found = [new Map<string, HandObservation[]>(), new Map<string, HandObservation[]>()] as const;
+  const timesNs: [number[], number[]] = [[], []];
+  try {
+    for (const clip of [...new Set(annotations.map((a) => a.clip))]) {
+      for (const f of await readFrames(join(dataDir, 'video/asl_gestures', `${clip}.mkv`), clip)) {
+        for (const [i, landmarker] of variants.entries()) {
+          const t0 = process.hrtime.bigint();
+          const hands = await landmarker.detect(f, clip);
+          timesNs[i === 0 ? 0 : 1].push(Number(process.hrtime.bigint() - t0));
+          if (f.seq % 10 === 0) found[i === 0 ? 0 : 1].set(`${clip}:${f.seq}`, hands);
+        }
+      }
+    }
+  } finally {
+    for (const landmarker of variants) await landmarker.close();
+  }
+  return { pose: score(annotations, found[0], timesNs[0]), noPose: score(annotations, found[1], timesNs[1]) };
 }
 
 const ms = (ns: number): Figure => ({ value: Math.round(ns / 1e4) / 100, unit: 'ms' });
@@ -131,20 +145,26 @@ const suite: BenchSuite = {
     const notes = [...PEER_NOTES];
     if (!options.quick) {
       const annotations = (JSON.parse(readFileSync(join(options.rootDir, 'test/fixtures/asl-hands-presence.json'), 'utf8')) as { frames: AnnotatedFrame[] }).frames;
-      const v = await videoRecall(dataDir, annotations);
-      figures['video.recall'] = { value: Math.round((1000 * v.hit) / v.visible) / 10, unit: '% of annotated frames showing a hand' };
-      figures['video.precision'] = { value: Math.round((1000 * v.matched) / (v.matched + v.unmatched)) / 10, unit: '%' };
-      figures['video.p50'] = ms(percentile(v.timesNs, 50));
-      figures['video.p99'] = ms(percentile(v.timesNs, 99));
-      figures['video.frames'] = { value: v.timesNs.length, unit: 'frames' };
-      notes.push(`video mode (wasm, defaults): hand found on ${v.hit}/${v.visible} annotated frames showing one; ${v.unmatched} detections away from any annotated hand`);
+      const both = await videoRecall(dataDir, annotations);
+      const meanNs = (t: number[]): number => t.reduce((x, y) => x + y, 0) / Math.max(t.length, 1);
+      for (const [key, v] of [['video', both.pose], ['video-no-pose', both.noPose]] as const) {
+        figures[`${key}.recall`] = { value: Math.round((1000 * v.hit) / v.visible) / 10, unit: '% of annotated frames showing a hand' };
+        figures[`${key}.precision`] = { value: Math.round((1000 * v.matched) / (v.matched + v.unmatched)) / 10, unit: '%' };
+        figures[`${key}.p50`] = ms(percentile(v.timesNs, 50));
+        figures[`${key}.p99`] = ms(percentile(v.timesNs, 99));
+        figures[`${key}.framesPerS`] = { value: Math.round((1e9 / meanNs(v.timesNs)) * 100) / 100, unit: 'frames/s' };
+        figures[`${key}.frames`] = { value: v.timesNs.length, unit: 'frames' };
+        notes.push(`${key} (wasm, poseGuided ${String(key === 'video')}): hand found on ${v.hit}/${v.visible} annotated frames showing one; ${v.matched} detections on annotated hands, ${v.unmatched} away from any`);
+      }
+      ratios['pose-guided / detector only, mean time per frame (video mode, 20 clips, paired)'] = Math.round((meanNs(both.pose.timesNs) / meanNs(both.noPose.timesNs)) * 100) / 100;
+      ratios['pose-guided / detector only, p50 time per frame'] = Math.round((percentile(both.pose.timesNs, 50) / percentile(both.noPose.timesNs, 50)) * 100) / 100;
     } else {
       notes.push('quick: video-mode recall over the 20 clips (~1,400 frames) skipped');
     }
-    if (!backends.includes('tensorflow')) notes.push('tensorflow backend: @tensorflow/tfjs-node is not installed (its install downloads libtensorflow, which fails offline, and it has no linux-arm64 build); not measured');
+    if (!backends.includes('tensorflow')) notes.push('tensorflow backend: @tensorflow/tfjs-node is not installed (not a dependency; its install script downloads libtensorflow); not measured');
     return {
       name: 'hands',
-      description: 'hand landmarker per frame (640×480 ASL clip "please", video mode) per TF.js backend; recall over the 20 ASL clips',
+      description: 'hand landmarker per frame (640×480 ASL clip "please", video mode) per TF.js backend, with and without pose-guided regions; recall over the 20 ASL clips',
       figures,
       ratios,
       notes,

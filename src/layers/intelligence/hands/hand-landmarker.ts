@@ -3,6 +3,10 @@
  * (`hand-landmarker.worker.js`): `@vladmandic/human`'s `handtrack` detector and `handlandmark-lite`
  * (MediaPipe Hands topology) on TF.js — `tfjs-node` when installed, else WASM, else CPU.
  *
+ * Pose-guided hand regions (default on): MoveNet Lightning's wrists and elbows place a square hand region
+ * per arm, checked by the landmark model's hand-presence output (MediaPipe Holistic, Grishchenko & Bazarevsky
+ * 2020); they add the hands the detector misses when the person is a few metres away.
+ *
  * Output: {@link HandObservation}s in the frame's pixels (box `[x1, y1, x2, y2]`, landmarks `[x, y, z]` with
  * z in model units), best first; handedness is `unknown` (these models do not estimate it). A worker that
  * dies fails the requests it held and is started again on the next request, at most {@link MAX_RESTARTS}
@@ -32,7 +36,17 @@ export interface HandLandmarkerOptions {
   readonly maxTrackedFrames?: number;
   /** Video mode: minimum hand-presence score of a followed hand, [0, 1]. Default 0.6. */
   readonly trackConfidence?: number;
-  /** Folder with `handtrack.json` and `handlandmark-lite.json`; default the `@vladmandic/human` package's. */
+  /** Pose-guided hand regions (MediaPipe Holistic): MoveNet finds the body's wrists and the landmark model
+   * looks for a hand at each. Needs the signer's arms in view; turn off for egocentric cameras (the wearer's
+   * own hands, no body in view), where it only costs time. Default true (see docs/hands.md). */
+  readonly poseGuided?: boolean;
+  /** Pose-guided: minimum MoveNet wrist keypoint score, [0, 1]. Default 0.3. */
+  readonly poseMinWristScore?: number;
+  /** Pose-guided: minimum hand-presence probability of the landmark model (its hand-flag output, not
+   * Human's remapped `fingerScore`), [0, 1]. Default 0.1. */
+  readonly poseMinPresence?: number;
+  /** Folder with `handtrack.json`, `handlandmark-lite.json` and (pose-guided) `movenet-lightning.json`;
+   * default the `@vladmandic/human` package's. */
   readonly modelDir?: string;
 }
 
@@ -76,7 +90,11 @@ function checkOptions(o: HandLandmarkerOptions): Required<Omit<HandLandmarkerOpt
   if (!Number.isInteger(maxTrackedFrames) || maxTrackedFrames < 0) throw new Error(`"maxTrackedFrames" must be an integer ≥ 0 (got ${maxTrackedFrames})`);
   const maxAspect = o.maxAspect ?? 3;
   if (!(maxAspect >= 1)) throw new Error(`"maxAspect" must be ≥ 1 (got ${maxAspect})`);
-  return { backend, minConfidence, maxHands, maxAspect, maxTrackedFrames, trackConfidence, ...(o.modelDir === undefined ? {} : { modelDir: o.modelDir }) };
+  const poseGuided = o.poseGuided ?? true;
+  if (typeof poseGuided !== 'boolean') throw new Error(`"poseGuided" must be true or false (got ${String(poseGuided)})`);
+  const poseMinWristScore = unit('poseMinWristScore', o.poseMinWristScore ?? 0.3);
+  const poseMinPresence = unit('poseMinPresence', o.poseMinPresence ?? 0.1);
+  return { backend, minConfidence, maxHands, maxAspect, maxTrackedFrames, trackConfidence, poseGuided, poseMinWristScore, poseMinPresence, ...(o.modelDir === undefined ? {} : { modelDir: o.modelDir }) };
 }
 
 export class HandLandmarker {
@@ -109,8 +127,8 @@ export class HandLandmarker {
   }
 
   /**
-   * Hands in one frame (its pixels are copied to the worker): detector hands, best first, then hands
-   * followed from the previous frame of the same `stream` (video mode). Frames of one stream must come in
+   * Hands in one frame (its pixels are copied to the worker): detector hands, best first, then pose-guided
+   * hands the detector missed, then hands followed from the previous frame of the same `stream` (video mode). Frames of one stream must come in
    * capture order. Rejects naming the frame when its layout is inconsistent.
    */
   async detect(frame: CameraFrame, stream = 'default'): Promise<HandObservation[]> {

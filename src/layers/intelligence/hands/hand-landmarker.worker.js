@@ -13,8 +13,13 @@
  * `file://` URLs is registered on Human's own `tf` instance.
  *
  * Backends, in order of preference for `backend: 'auto'`: `tensorflow` (`@tensorflow/tfjs-node`, when it is
- * installed and loads; it is optional and has no linux-arm64 build), `wasm` (`@tensorflow/tfjs-backend-wasm`,
+ * installed and loads; it is not a dependency of this package), `wasm` (`@tensorflow/tfjs-backend-wasm`,
  * SIMD, one thread), then `cpu` (plain JS, 14–20× slower than WASM here) when the WASM backend does not initialise.
+ *
+ * Pose-guided hands (`poseGuided`, MediaPipe Holistic's design; `pose-hand-regions.js`): MoveNet Lightning
+ * (also in Human's `models/`) gives wrists and elbows; the landmark model runs on a square region at each
+ * confident wrist and on its re-crop, and a hand is kept when its hand-presence probability is ≥
+ * `poseMinPresence`. Order per frame: detector hands, then pose-guided ones not already found, then tracked ones.
  *
  * Video mode (MediaPipe Hands' design, Zhang et al. 2020 §2): a hand seen in the previous frame of the same
  * stream that the detector misses now is looked for by the landmark model alone in a box around its previous
@@ -31,10 +36,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { RECROP_SCALE, landmarksInBox, poseGuidedHands, squareAround } from './pose-hand-regions.js';
 
 /**
  * @typedef {{ backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu', minConfidence: number, maxHands: number, maxAspect: number,
- *   trackConfidence: number, maxTrackedFrames: number, modelDir?: string }} LandmarkerConfig
+ *   trackConfidence: number, maxTrackedFrames: number, poseGuided: boolean, poseMinWristScore: number, poseMinPresence: number,
+ *   modelDir?: string }} LandmarkerConfig
  * @typedef {{ data: Uint8Array, widthPx: number, heightPx: number, strideBytes: number, format: 'GRAY8' | 'RGB8' | 'BGR8' | 'RGBA8' }} FrameMessage
  */
 
@@ -110,7 +117,9 @@ async function loadHuman() {
   await human.load();
   const models = human.models.models;
   if (!models.handtrack || !models.handskeleton) throw new Error(`hand models not loaded from ${modelDir} (handtrack.json, handlandmark-lite.json)`);
-  return { human, backend: String(human.tf.getBackend()) };
+  // MoveNet for pose-guided hand regions; not part of Human's hand config, so loaded beside it (same file:// router)
+  const pose = config.poseGuided ? await human.tf.loadGraphModel(pathToFileURL(join(modelDir, 'movenet-lightning.json')).href) : null;
+  return { human, pose, backend: String(human.tf.getBackend()) };
 }
 
 /** Packed RGB8 copy of a frame (any supported layout). Throws naming the frame when sizes do not add up. */
@@ -153,72 +162,76 @@ function extent(/** @type {number[][]} */ kps) {
 /**
  * Landmarks of a hand inside the square of side 1.6 × the previous landmarks' extent around their centre
  * (MediaPipe's tracking ROI from the previous frame; Human's `boxExpandFact`), by the landmark model alone.
- * Returns the hand-presence score (Human's mapping of the model's logit) and landmarks in frame pixels.
+ * Returns Human's score for the hand-presence output (`fingerScore`: a second sigmoid over the model's
+ * probability p, so in [0.50, 0.73]; `trackConfidence` 0.6 ≈ p ≥ 0.40) and landmarks in frame pixels.
  */
 async function trackOne(/** @type {any} */ human, /** @type {any} */ input, /** @type {number[][]} */ kps, /** @type {number} */ w, /** @type {number} */ h) {
-  const tf = human.tf;
-  const [x0, y0, x1, y1] = extent(kps);
-  const side = 1.6 * Math.max(x1 - x0, y1 - y0);
-  const bx = ((x0 + x1) / 2 - side / 2) / w, by = ((y0 + y1) / 2 - side / 2) / h, bw = side / w, bh = side / h;
-  /** @type {Record<string, any>} */
-  const t = {};
-  t.crop = tf.image.cropAndResize(input, [[by, bx, by + bh, bx + bw]], [0], [224, 224], 'bilinear');
-  t.div = tf.div(t.crop, 255);
-  [t.score, t.kps] = human.models.models.handskeleton.execute(t.div, ['Identity_1', 'Identity']);
-  const raw = /** @type {number} */ ((await t.score.data())[0]);
-  const kd = await t.kps.data();
-  tf.dispose(Object.values(t));
-  const score = (100 - Math.trunc(100 / (1 + Math.exp(raw)))) / 100; // as Human's handtrack.ts detectFingers
-  const out = [];
-  for (let i = 0; i < 21; i += 1) out.push([(kd[3 * i] / 224 * bw + bx) * w, (kd[3 * i + 1] / 224 * bh + by) * h, kd[3 * i + 2]]);
-  return { score, kps: out };
+  const r = await landmarksInBox(human.tf, human.models.models.handskeleton, input, squareAround(kps, RECROP_SCALE), w, h);
+  return { score: (100 - Math.trunc(100 / (1 + Math.exp(r.presence)))) / 100, kps: r.kps }; // as Human's handtrack.ts detectFingers
 }
 
+/** True when a hand with landmarks `kps` is already among `seen` (centres closer than 0.7 × the larger extent). */
+function alreadySeen(/** @type {{ kps: number[][] }[]} */ seen, /** @type {number[][]} */ kps) {
+  const [px0, py0, px1, py1] = extent(kps);
+  const pcx = (px0 + px1) / 2, pcy = (py0 + py1) / 2, psize = Math.max(px1 - px0, py1 - py0);
+  return seen.some((s) => { const [a, b, c, d] = extent(s.kps); return Math.hypot((a + c) / 2 - pcx, (b + d) / 2 - pcy) < 0.7 * Math.max(c - a, d - b, psize); });
+}
+
+const roundKps = (/** @type {number[][]} */ kps) => kps.map((k) => [r1(k[0] ?? 0), r1(k[1] ?? 0), r1(k[2] ?? 0)]);
+
 /** @typedef {{ kps: number[][], age: number }} Tracked */
-/** Hands of the previous frame per stream (camera), for tracking: `age` = frames since the detector saw it. */
+/** Hands of the previous frame per stream (camera), for tracking: `age` = frames since the detector or the pose path saw it. */
 /** @type {Map<string, Tracked[]>} */
 const previous = new Map();
 
-async function detect(/** @type {any} */ human, /** @type {FrameMessage} */ frame, /** @type {string} */ stream) {
+async function detect(/** @type {any} */ human, /** @type {any} */ pose, /** @type {FrameMessage} */ frame, /** @type {string} */ stream) {
   const rgb = toRgb(frame);
   const t0 = process.hrtime.bigint();
   const tf = human.tf;
-  const input = tf.tensor4d(rgb, [1, frame.heightPx, frame.widthPx, 3], 'int32');
+  const w = frame.widthPx, h = frame.heightPx;
+  const input = tf.tensor4d(rgb, [1, h, w, 3], 'int32');
+  const float = pose !== null || config.maxTrackedFrames > 0 ? tf.cast(input, 'float32') : null;
   const hands = [];
   /** @type {Tracked[]} */
   const seen = [];
   try {
+    // 1. detector boxes → landmarks (Human)
     const result = await human.detect(input);
     if (result.error) throw new Error(`hand models: ${result.error}`);
-    for (const h of result.hand) {
-      const [x, y, bw, bh] = h.box;
+    for (const hd of result.hand) {
+      const [x, y, bw, bh] = hd.box;
       // landmark model rejected the box, or a sliver (door edges, frame borders): not a hand
-      if (h.keypoints.length !== 21 || Math.max(bw, bh) > config.maxAspect * Math.min(bw, bh)) continue;
-      hands.push({ handedness: 'unknown', score: Math.round(100 * Math.min(h.boxScore, h.fingerScore)) / 100, boxPx: [r1(x), r1(y), r1(x + bw), r1(y + bh)], landmarks: h.keypoints.map((/** @type {number[]} */ k) => [r1(k[0] ?? 0), r1(k[1] ?? 0), r1(k[2] ?? 0)]) });
-      seen.push({ kps: h.keypoints, age: 0 });
+      if (hd.keypoints.length !== 21 || Math.max(bw, bh) > config.maxAspect * Math.min(bw, bh)) continue;
+      hands.push({ handedness: 'unknown', score: Math.round(100 * Math.min(hd.boxScore, hd.fingerScore)) / 100, boxPx: [r1(x), r1(y), r1(x + bw), r1(y + bh)], landmarks: roundKps(hd.keypoints) });
+      seen.push({ kps: hd.keypoints, age: 0 });
     }
-    if (config.maxTrackedFrames > 0) {
-      const float = tf.cast(input, 'float32');
-      try {
-        for (const p of previous.get(stream) ?? []) {
-          if (p.age + 1 > config.maxTrackedFrames || hands.length >= config.maxHands) continue;
-          const [px0, py0, px1, py1] = extent(p.kps);
-          const pcx = (px0 + px1) / 2, pcy = (py0 + py1) / 2, psize = Math.max(px1 - px0, py1 - py0);
-          if (seen.some((s) => { const [a, b, c, d] = extent(s.kps); return Math.hypot((a + c) / 2 - pcx, (b + d) / 2 - pcy) < 0.7 * Math.max(c - a, d - b, psize); })) continue;
-          const tr = await trackOne(human, float, p.kps, frame.widthPx, frame.heightPx);
-          const [x0, y0, x1, y1] = extent(tr.kps);
-          const size = Math.max(x1 - x0, y1 - y0);
-          // the landmark model keeps the hand: confident, about the same size, not collapsed to a line
-          if (tr.score < config.trackConfidence || size < 0.6 * psize || size > 1.6 * psize || Math.min(x1 - x0, y1 - y0) < 0.3 * size) continue;
-          hands.push({ handedness: 'unknown', score: tr.score, boxPx: [r1(x0), r1(y0), r1(x1), r1(y1)], landmarks: tr.kps.map((k) => [r1(k[0] ?? 0), r1(k[1] ?? 0), r1(k[2] ?? 0)]) });
-          seen.push({ kps: tr.kps, age: p.age + 1 });
-        }
-      } finally {
-        tf.dispose(float);
+    // 2. pose-guided: hands at the body's wrists (MediaPipe Holistic's hand regions from the pose)
+    if (pose !== null && float !== null && hands.length < config.maxHands) {
+      const found = await poseGuidedHands(tf, { pose, landmarks: human.models.models.handskeleton }, float, w, h, { minWristScore: config.poseMinWristScore, minPresence: config.poseMinPresence });
+      for (const ph of found) {
+        if (hands.length >= config.maxHands || alreadySeen(seen, ph.kps)) continue;
+        const [x0, y0, x1, y1] = extent(ph.kps);
+        hands.push({ handedness: 'unknown', score: Math.round(100 * Math.min(ph.wristScore, ph.presence)) / 100, boxPx: [r1(x0), r1(y0), r1(x1), r1(y1)], landmarks: roundKps(ph.kps) });
+        seen.push({ kps: ph.kps, age: 0 });
+      }
+    }
+    // 3. video mode: hands of the previous frame not found again, by the landmark model alone
+    if (config.maxTrackedFrames > 0 && float !== null) {
+      for (const p of previous.get(stream) ?? []) {
+        if (p.age + 1 > config.maxTrackedFrames || hands.length >= config.maxHands || alreadySeen(seen, p.kps)) continue;
+        const [px0, py0, px1, py1] = extent(p.kps);
+        const psize = Math.max(px1 - px0, py1 - py0);
+        const tr = await trackOne(human, float, p.kps, w, h);
+        const [x0, y0, x1, y1] = extent(tr.kps);
+        const size = Math.max(x1 - x0, y1 - y0);
+        // the landmark model keeps the hand: confident, about the same size, not collapsed to a line
+        if (tr.score < config.trackConfidence || size < 0.6 * psize || size > 1.6 * psize || Math.min(x1 - x0, y1 - y0) < 0.3 * size) continue;
+        hands.push({ handedness: 'unknown', score: tr.score, boxPx: [r1(x0), r1(y0), r1(x1), r1(y1)], landmarks: roundKps(tr.kps) });
+        seen.push({ kps: tr.kps, age: p.age + 1 });
       }
     }
   } finally {
-    tf.dispose(input);
+    tf.dispose(float === null ? [input] : [input, float]);
   }
   previous.set(stream, seen);
   return { hands, timings: { inferenceNs: Number(process.hrtime.bigint() - t0) } };
@@ -231,7 +244,7 @@ try {
   port.postMessage({ type: 'fatal', message: `hand landmarker cannot start: ${err instanceof Error ? err.message : String(err)}` });
   process.exit(1);
 }
-const { human, backend } = loaded;
+const { human, pose, backend } = loaded;
 /** @type {Promise<void>} */
 let queue = Promise.resolve();
 port.on('message', (/** @type {{ id: number, frame: FrameMessage, stream?: string } | { type: 'close' }} */ msg) => {
@@ -240,7 +253,7 @@ port.on('message', (/** @type {{ id: number, frame: FrameMessage, stream?: strin
     return;
   }
   queue = queue.then(() =>
-    detect(human, msg.frame, msg.stream ?? 'default').then(
+    detect(human, pose, msg.frame, msg.stream ?? 'default').then(
       (r) => port.postMessage({ type: 'result', id: msg.id, ...r }),
       (err) => port.postMessage({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) }),
     ),
