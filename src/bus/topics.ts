@@ -8,6 +8,9 @@
  */
 import type { CameraFrame, CameraRole, DeviceKind } from '../../hal/types.js';
 import type { DeliveryPolicy, Priority } from './policy.js';
+import type { HudLayout, HudTab, UiInputEvent, UiNotifyEvent, UiTabEvent } from '../layers/interface/scene-types.js';
+import type { RuntimeStatsEvent } from '../top/stats-types.js';
+import type { VoiceSayEvent, VoiceStateEvent } from '../layers/interface/voice/types.js';
 
 /** Runtime-clock time, ns since runtime start. */
 export type RuntimeNs = number;
@@ -294,6 +297,10 @@ export interface HudScene {
   readonly battery?: { readonly percent?: number; readonly voltageV?: number; readonly charging?: boolean };
   readonly profile?: PowerProfile;
   readonly micLevelDbfs?: number;
+  /** Layout elements and widgets chosen by the policy, in z order (layer 7, `src/layers/interface/policy.ts`). */
+  readonly layout?: HudLayout;
+  /** AR tabs with their world points; the page projects them with the newest pose (late latching). */
+  readonly tabs?: readonly HudTab[];
 }
 
 /** Topic name → payload type. */
@@ -317,6 +324,12 @@ export interface TopicMap {
   'objects.detected': ObjectsDetectedEvent;
   'resources.changed': ResourcesChangedEvent;
   'ui.hud': HudScene;
+  'ui.notify': UiNotifyEvent;
+  'ui.tab': UiTabEvent;
+  'ui.input': UiInputEvent;
+  'runtime.stats': RuntimeStatsEvent;
+  'voice.say': VoiceSayEvent;
+  'voice.state': VoiceStateEvent;
 }
 
 export type TopicName = keyof TopicMap;
@@ -375,4 +388,15 @@ export const TOPICS: TopicSpecs = Object.freeze({
   'objects.detected': { priority: 'normal', policy: { kind: 'queue', capacity: 16 } },
   'resources.changed': { priority: 'critical', policy: { kind: 'lossless' } },
   'ui.hud': { priority: 'low', policy: { kind: 'latest' } },
+  'ui.notify': { priority: 'normal', policy: { kind: 'lossless' } },
+  'ui.tab': { priority: 'normal', policy: { kind: 'lossless' } },
+  'ui.input': { priority: 'high', policy: { kind: 'lossless' } },
+  'runtime.stats': {
+    priority: 'low',
+    policy: { kind: 'latest' },
+    // The log keeps what replays the same (virtual clock): counts and rates, not wall-time step figures.
+    toLog: (p) => ({ ...p, clock: { ...p.clock, latenessP50Ms: null, latenessP99Ms: null }, layers: p.layers.map((l) => ({ name: l.name, rateHz: l.rateHz, stepsPerS: l.stepsPerS, budgetMs: l.budgetMs, errors: l.errors })) }),
+  },
+  'voice.say': { priority: 'high', policy: { kind: 'lossless' } },
+  'voice.state': { priority: 'low', policy: { kind: 'latest' } },
 } satisfies TopicSpecs);

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchResult, BenchSuite } from '../../bench/harness.js';
+import { ProgressLine } from '../record/progress.js';
 import { packageRoot } from '../paths.js';
 
 export interface BenchCommandOptions {
@@ -38,11 +39,15 @@ export async function runBenchCommand(names: readonly string[], options: BenchCo
   const root = packageRoot();
   const shared = resolve(root, '../shared/data');
   const results: BenchResult[] = [];
-  for (const name of selected) {
+  // A bar over the suites on a terminal (never with --json); plain `bench NAME…` lines in a pipe or a log.
+  const bar = options.json || process.stderr.isTTY !== true ? null : new ProgressLine(process.stderr, { label: 'karana bench', total: selected.length, unit: 'suites' });
+  for (const [i, name] of selected.entries()) {
     const mod = (await import(pathToFileURL(join(suitesDir(), `${name}.bench.js`)).href)) as { default: BenchSuite };
-    if (!options.json) process.stderr.write(`bench ${name}…\n`);
+    if (bar !== null) bar.update(i, name);
+    else if (!options.json) process.stderr.write(`bench ${name}…\n`);
     const result = await mod.default.run({ quick: options.quick, rootDir: root, sharedDataDir: existsSync(shared) ? shared : undefined });
     results.push(result);
+    bar?.finish();
     if (!options.json) process.stdout.write(formatResult(result));
   }
   if (options.json) process.stdout.write(`${JSON.stringify({ machine: machineInfo(), results }, null, 2)}\n`);

@@ -3,6 +3,8 @@
  * `karana`: the Kāraṇa Edge command line (commander).
  *   karana run [--session PATH] [--speed X] [--no-hud] [--port N] [--report FILE.json] [--event-log FILE]
  *              [--anchors FILE | --no-anchors] [--anchor-at x,y,z[@t]] [--anchor-pixel u,v[,depth]@t]
+ *              [--kiosk] [--display-profile FILE] [--foxglove [PORT]] [--foxglove-images auto|raw|jpeg] [--record FILE.mcap [--record-topics LIST]]
+ *   karana top [--url ws://127.0.0.1:8765] [--once] [--json]
  *   karana detect FILE [--json]
  *   karana bench [NAME…] [--json] [--quick]
  *   karana record [--session PATH] [--out FILE.mcap] [--duration S] [--topics LIST] …
@@ -16,7 +18,10 @@ import { doctorCommand } from './doctor.js';
 import { registerEvalAhrs } from './eval-ahrs.js';
 import { registerEvalVio } from './eval-vio.js';
 import { registerRecordCommand } from './record.js';
-import { addAnchorOptions, runCommand } from './run.js';
+import { addFoxgloveOptions, addRecordBusOptions } from '../foxglove/options.js';
+import { addVoiceOptions } from '../layers/interface/voice/index.js';
+import { addAnchorOptions, addHudOptions, runCommand } from './run.js';
+import { registerTop } from './top.js';
 
 function number(name: string, min: number, max = Number.POSITIVE_INFINITY): (value: string) => number {
   return (value) => {
@@ -31,7 +36,7 @@ const program = new Command()
   .description('Kāraṇa Edge: a runtime for AR glasses dev kits')
   .showHelpAfterError();
 
-addAnchorOptions(program
+addVoiceOptions(addHudOptions(addRecordBusOptions(addFoxgloveOptions(addAnchorOptions(program
   .command('run')
   .description('run the runtime on a session (default: the bundled sample of real recordings)')
   .option('--session <path>', 'a session.toml manifest, or a EuRoC/ASL folder (containing mav0/)')
@@ -51,8 +56,9 @@ addAnchorOptions(program
   .addOption(new Option('--filter <kind>', 'orientation filter (docs/ahrs.md)').choices(['madgwick', 'vqf', 'mahony', 'eskf']).default('madgwick'))
   .option('--no-vio', 'no 6-DoF visual-inertial odometry (it runs on a calibrated tracking camera by default; docs/vio.md)')
   .option('--hands', 'hands and pinch/point gestures on the world camera (docs/hands.md)')
-  .addOption(new Option('--hand-backend <b>', 'TF.js backend for --hands').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto')))
-  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; tickCpus?: number[]; quiet?: boolean; start?: number; loop?: number | boolean; filter: 'madgwick' | 'vqf' | 'mahony' | 'eskf'; vio: boolean; hands?: boolean; handBackend: 'auto' | 'tensorflow' | 'wasm' | 'cpu'; anchors?: string | false; anchorAt?: string[]; anchorPixel?: string[] }) => {
+  .addOption(new Option('--hand-backend <b>', 'TF.js backend for --hands').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
+  .option('--no-hand-pose', 'no pose-guided hand regions for --hands (for egocentric cameras, where no body is in view; docs/hands.md)'))))))
+  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; tickCpus?: number[]; quiet?: boolean; start?: number; loop?: number | boolean; filter: 'madgwick' | 'vqf' | 'mahony' | 'eskf'; vio: boolean; hands?: boolean; handBackend: 'auto' | 'tensorflow' | 'wasm' | 'cpu'; handPose: boolean; anchors?: string | false; anchorAt?: string[]; anchorPixel?: string[]; foxglove?: number; foxgloveImages: 'auto' | 'raw' | 'jpeg'; record?: string; recordTopics?: string[]; kiosk?: boolean; displayProfile?: string; voice: string; voiceName: string; espeak: string }) => {
     const { start, loop, ...rest } = o;
     await runCommand({ ...rest, quiet: o.quiet === true, ...(start === undefined ? {} : { startS: start }), ...(loop === undefined ? {} : { loop }) });
   });
@@ -80,6 +86,7 @@ program
   });
 
 registerRecordCommand(program);
+registerTop(program);
 
 const evalCommand = program.command('eval').description('evaluate perception on your own recordings against their ground truth');
 registerEvalAhrs(evalCommand);

@@ -53,7 +53,9 @@ export async function runRecordCommand(options: RecordCommandOptions): Promise<R
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const reporter = options.quiet === true ? null : new ProgressReporter(err);
+  // The bar's end: the session's duration or `--duration`, whichever comes first (none for an open-ended live session).
+  const endNs = Math.min(session.durationNs ?? Number.POSITIVE_INFINITY, options.durationS === undefined ? Number.POSITIVE_INFINITY : options.durationS * 1e9);
+  const reporter = options.quiet === true ? null : new ProgressReporter(err, undefined, Number.isFinite(endNs) ? endNs : undefined);
   try {
     log(`karana record: session "${session.name}" → ${options.out}`);
     const summary = await recordSession(session, {

@@ -8,6 +8,10 @@ import { Option, type Command } from 'commander';
 import { ReplayController } from '../../hal/replay/controller.js';
 import { applyReplayControls } from '../../hal/replay/controls.js';
 import { loadSession, type Session } from '../../hal/session/index.js';
+import type { ImageMode } from '../foxglove/channels.js';
+import { startFoxgloveBridge } from '../foxglove/server.js';
+import { defaultDisplayProfile, loadDisplayProfile } from '../hud/display-profile.js';
+import { launchKiosk } from '../hud/kiosk.js';
 import { HudServer } from '../hud/server.js';
 import type { HudStats } from '../hud/types.js';
 import { ahrsFilter } from '../layers/intelligence/ahrs/layer-filter.js';
@@ -17,6 +21,9 @@ import { YoloxDetector } from '../layers/intelligence/yolox-detector.js';
 import { sampleSessionPath } from '../paths.js';
 import { scriptFromFlags } from '../runtime/anchor-script.js';
 import { defaultAnchorsFile, loadAnchorsForRun } from '../runtime/anchors.js';
+import { voiceFromOptions } from '../layers/interface/voice/index.js';
+import { recordBus } from '../record/bus-record.js';
+import { startStatsPublisher } from '../runtime/stats-publisher.js';
 import { buildReport, type RunReport } from '../runtime/report.js';
 import { Runtime } from '../runtime/runtime.js';
 import { metronomeTimer } from '../tick/metronome-timer.js';
@@ -44,6 +51,8 @@ export interface RunCommandOptions {
   /** Hands and gestures on the world camera (`--hands`), with this TF.js backend. */
   readonly hands?: boolean;
   readonly handBackend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  /** Pose-guided hand regions (MoveNet wrists → landmark crops, docs/hands.md); `--no-hand-pose` (false) for egocentric cameras. */
+  readonly handPose?: boolean;
   /** 6-DoF VIO on the tracking camera (default on; `--no-vio`). */
   readonly vio?: boolean;
   /** Orientation filter of layer 5 (default `madgwick`, the skeleton's β 0.1 with ζ bias compensation). */
@@ -61,6 +70,31 @@ export interface RunCommandOptions {
   readonly anchorAt?: readonly string[];
   /** `--anchor-pixel u,v,depthM@t` (repeatable): create one on the view ray through a tracking-image pixel. */
   readonly anchorPixel?: readonly string[];
+  /** `--foxglove [port]`: Foxglove live view on this port of `host` (docs/foxglove.md); absent: off. */
+  readonly foxglove?: number;
+  /** `--foxglove-images auto|raw|jpeg`: how camera frames go to the live view and the bus recording. */
+  readonly foxgloveImages?: ImageMode;
+  /** `--record FILE.mcap`: record the bus topics with the live view's schemas (docs/foxglove.md). */
+  readonly record?: string;
+  readonly recordTopics?: readonly string[];
+  /** `--voice auto|aplay|wav:DIR|off`, `--voice-name`, `--espeak`: spoken responses (docs/voice.md); absent: off. */
+  readonly voice?: string;
+  readonly voiceName?: string;
+  readonly espeak?: string;
+  /** `--kiosk`: open the HUD's display view in Chromium kiosk mode (fullscreen, on the glasses' display). */
+  readonly kiosk?: boolean;
+  /** `--display-profile FILE` (JSON or TOML, docs/hud.md#display-profile); default: the tracking camera. */
+  readonly displayProfile?: string;
+}
+
+/**
+ * Adds `karana run`'s HUD display flags: `--kiosk` and `--display-profile FILE`; the action receives `kiosk`
+ * and `displayProfile` as {@link RunCommandOptions} names them.
+ */
+export function addHudOptions(command: Command): Command {
+  return command
+    .option('--kiosk', 'open the HUD display view fullscreen in Chromium kiosk mode (the glasses\' display; CHROMIUM_PATH or /usr/bin/chromium)')
+    .option('--display-profile <file>', 'display profile, JSON or TOML: resolution, field of view, per-eye offset, refresh rate (default: the tracking camera; docs/hud.md)');
 }
 
 /**
@@ -104,7 +138,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
   if (realtime !== null) log(`karana: ${realtime.summary}`);
   const detector = options.detect && session.devices.some((d) => d.device.info.kind === 'camera' && d.device.info.role === 'world') ? await YoloxDetector.load() : null;
   const hasWorld = session.devices.some((d) => d.device.info.kind === 'camera' && d.device.info.role === 'world');
-  const hands = options.hands === true && hasWorld ? await HandLandmarker.load({ backend: options.handBackend ?? 'auto' }) : null;
+  const hands = options.hands === true && hasWorld ? await HandLandmarker.load({ backend: options.handBackend ?? 'auto', poseGuided: options.handPose !== false }) : null;
   const anchorsOn = options.anchors !== false && options.vio !== false;
   const anchorsFile = anchorsOn ? (typeof options.anchors === 'string' ? resolve(options.anchors) : defaultAnchorsFile(session.name, sessionPath)) : undefined;
   const anchors = anchorsFile === undefined ? null : await loadAnchorsForRun(anchorsFile);
@@ -124,8 +158,21 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     anchors: anchors === null ? false : { store: anchors.store, ...(anchorsFile === undefined ? {} : { file: anchorsFile }), script },
   });
   if (script.length > 0 && runtime.anchorsSummary.startsWith('anchors off')) log(`karana: ${script.length} anchor command(s) ignored: ${runtime.anchorsSummary}`);
-  const hud = options.hud ? await HudServer.start({ bus: runtime.bus, port: options.port, host: options.host, stats: () => hudStats(runtime, session, options) }) : null;
-  if (hud !== null) log(`karana: HUD at ${hud.url}`);
+  const displayProfile = options.displayProfile === undefined ? defaultDisplayProfile(session.devices.map((d) => d.device.info as Parameters<typeof defaultDisplayProfile>[0][number])) : await loadDisplayProfile(resolve(options.displayProfile));
+  const hud = options.hud ? await HudServer.start({ bus: runtime.bus, port: options.port, host: options.host, stats: () => hudStats(runtime, session, options), displayProfile }) : null;
+  if (hud !== null) log(`karana: HUD at ${hud.url} (display: ${displayProfile.name}, ${displayProfile.widthPx}×${displayProfile.heightPx} @ ${displayProfile.refreshHz} Hz)`);
+  const kiosk = hud !== null && options.kiosk === true ? launchKiosk({ url: hud.url, profile: displayProfile }) : null;
+  void kiosk?.exited.then((r) => {
+    if (typeof r === 'string') log(`karana: kiosk: ${r}`);
+  });
+  const devices = session.devices.map((d) => d.device.info);
+  const foxglove = options.foxglove === undefined ? null : await startFoxgloveBridge({ bus: runtime.bus, port: options.foxglove, host: options.host, devices, images: options.foxgloveImages ?? 'auto', onError: (e) => log(`karana: foxglove: ${e.message}`) });
+  if (foxglove !== null) log(`karana: Foxglove live view at ${foxglove.url} (karana top --url ${foxglove.url})`);
+  // `runtime.stats` (what `karana top` shows) is published while the live view or a bus recording can carry it.
+  const statsPublisher = foxglove === null && options.record === undefined ? null : startStatsPublisher(runtime, { session: { name: session.name, durationNs: session.durationNs }, speed: options.speed });
+  const voice = await voiceFromOptions(options, runtime.bus);
+  if (options.voice !== undefined) log(`karana: ${voice.summary}`);
+  const recorder = options.record === undefined ? null : await recordBus(runtime.bus, resolve(options.record), { devices, images: options.foxgloveImages ?? 'auto', ...(options.recordTopics === undefined ? {} : { topics: options.recordTopics }) });
   log(`karana: session "${session.name}" (${session.devices.length} devices), ${options.speed === 0 ? 'virtual clock, as fast as possible' : `real clock ×${options.speed}`}, ${options.tickHz} Hz ticks`);
   log(`karana: ${runtime.vioSummary}`);
   log(`karana: ${runtime.anchorsSummary}`);
@@ -143,6 +190,8 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     status?.start();
     const stats = await runtime.run();
     status?.stop();
+    const recorded = await recorder?.close();
+    if (recorded !== undefined) log(`karana: recorded ${recorded.messages} messages to ${recorded.file}`);
     const report = await buildReport({ runtime, session, sessionPath, stats, speed: options.speed, detector, anchorsLoadError: anchors?.error ?? null, ...(options.eventLog === undefined ? {} : { eventLogPath: resolve(options.eventLog) }) });
     if (options.report !== undefined) await writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
     if (!options.quiet) process.stdout.write(formatSummary(report));
@@ -153,7 +202,12 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     keys?.dispose();
+    kiosk?.stop();
     realtime?.restore();
+    statsPublisher?.stop();
+    await voice.voice?.close();
+    await foxglove?.close();
+    await recorder?.close().catch(() => undefined); // idempotent; an error was already raised in try
     await hud?.close();
     await detector?.close();
     await hands?.close();

@@ -3,6 +3,7 @@
  * progress through the recording, camera frames/s, detections/s and tick lateness.
  */
 import type { Session } from '../../hal/session/index.js';
+import { progressBar as bar } from '../record/progress.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 export class StatusLine {
@@ -48,10 +49,4 @@ export class StatusLine {
     const line = `${progress} | ${fps.toFixed(1)} frames/s | ${dps.toFixed(1)} detections/s | ${late}`;
     process.stderr.write(this.tty ? `\r\x1b[2K${line}` : `${line}\n`);
   }
-}
-
-function bar(fraction: number, width = 20): string {
-  const f = Math.max(0, Math.min(1, fraction));
-  const n = Math.round(f * width);
-  return `[${'#'.repeat(n)}${'.'.repeat(width - n)}] ${(f * 100).toFixed(0)}%`;
 }

@@ -157,7 +157,7 @@ function genericChannel(topic: TopicName): ChannelSpec {
   return sync(`/${topic}`, genericSchema(topic), topic, (e) => {
     if (e.topic !== topic) return [];
     const tNs = eventTimeNs(e);
-    const body = toLog === undefined ? e.payload : toLog(e.payload);
+    const body = toLog === undefined || topic === 'runtime.stats' ? e.payload : toLog(e.payload);
     return one(tNs, jsonBytes({ timestamp: runtimeTime(tNs), ...(typeof body === 'object' && body !== null ? body : { value: body }) }));
   });
 }

@@ -9,17 +9,21 @@
 import type { WebSocket } from 'ws';
 import type { HudClientStats, HudMessageKind } from './types.js';
 
-/** Send order when several slots are full: small and urgent first. */
-const ORDER: readonly HudMessageKind[] = ['stats', 'scene', 'frame'];
+/** Send order when several slots are full: poses (late latching wants the newest at once), then small first. */
+const ORDER: readonly HudMessageKind[] = ['pose', 'stats', 'scene', 'frame'];
+
+const zero = (): Record<HudMessageKind, number> => ({ scene: 0, frame: 0, stats: 0, pose: 0 });
 
 /** `WebSocket.OPEN`, `WebSocket.CLOSED`. */
 const OPEN = 1;
 const CLOSED = 3;
 
 export class HudClient {
-  private readonly slots = new Map<HudMessageKind, string | Buffer>();
-  private readonly sent: Record<HudMessageKind, number> = { scene: 0, frame: 0, stats: 0 };
-  private readonly dropped: Record<HudMessageKind, number> = { scene: 0, frame: 0, stats: 0 };
+  /** Slot key (the kind, or `kind:sub` for kinds with one slot per source or camera) → message. */
+  private readonly slots = new Map<string, { readonly kind: HudMessageKind; readonly data: string | Buffer }>();
+  private readonly sent = zero();
+  private readonly dropped = zero();
+  private readonly bytes = zero();
 
   constructor(
     readonly id: number,
@@ -28,16 +32,25 @@ export class HudClient {
     private readonly maxBufferedBytes: number,
   ) {}
 
-  /** Queue `data` as the newest message of `kind` (text for strings, binary for buffers) and send what fits. */
-  offer(kind: HudMessageKind, data: string | Buffer): void {
-    if (this.slots.has(kind)) this.dropped[kind] += 1;
-    this.slots.set(kind, data);
+  /**
+   * Queue `data` as the newest message of `kind` in slot `kind` (or `kind:sub`: one slot per pose source,
+   * per camera), text for strings, binary for buffers, and send what fits.
+   */
+  offer(kind: HudMessageKind, data: string | Buffer, sub?: string): void {
+    const key = sub === undefined ? kind : `${kind}:${sub}`;
+    if (this.slots.has(key)) this.dropped[kind] += 1;
+    this.slots.set(key, { kind, data });
     this.pump();
   }
 
-  /** Send a message outside the keep-latest slots (the greeting); never dropped. */
+  /** Send a message outside the keep-latest slots (the greeting, clock replies); never dropped. */
   sendNow(data: string): void {
     if (this.socket.readyState === OPEN) this.socket.send(data);
+  }
+
+  /** Bytes handed to the socket per kind (payload bytes, without WebSocket framing). */
+  bytesSent(): Readonly<Record<HudMessageKind, number>> {
+    return { ...this.bytes };
   }
 
   /**
@@ -58,7 +71,7 @@ export class HudClient {
 
   /** Messages dropped so far, all kinds. */
   droppedTotal(): number {
-    return this.dropped.scene + this.dropped.frame + this.dropped.stats;
+    return this.dropped.scene + this.dropped.frame + this.dropped.stats + this.dropped.pose;
   }
 
   stats(): HudClientStats {
@@ -67,6 +80,7 @@ export class HudClient {
       remote: this.remote,
       sent: { ...this.sent },
       dropped: { ...this.dropped },
+      bytesSent: { ...this.bytes },
       bufferedBytes: this.socket.bufferedAmount,
     };
   }
@@ -78,14 +92,23 @@ export class HudClient {
 
   private pump(): void {
     while (this.socket.readyState === OPEN && this.socket.bufferedAmount < this.maxBufferedBytes) {
-      const kind = ORDER.find((k) => this.slots.has(k));
-      if (kind === undefined) return;
-      const data = this.slots.get(kind) as string | Buffer;
-      this.slots.delete(kind);
+      const key = this.nextKey();
+      if (key === undefined) return;
+      const { kind, data } = this.slots.get(key) as { kind: HudMessageKind; data: string | Buffer };
+      this.slots.delete(key);
       this.sent[kind] += 1;
+      this.bytes[kind] += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
       this.socket.send(data, { binary: typeof data !== 'string' }, (err) => {
         if (err === undefined || err === null) this.pump();
       });
     }
+  }
+
+  /** The first filled slot in {@link ORDER} (slots of one kind in insertion order). */
+  private nextKey(): string | undefined {
+    for (const kind of ORDER) {
+      for (const [key, slot] of this.slots) if (slot.kind === kind) return key;
+    }
+    return undefined;
   }
 }

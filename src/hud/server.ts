@@ -7,7 +7,12 @@
  * - frames of the shown camera (the first `world` camera; the first `tracking` camera while no world
  *   frame has been seen) as binary JPEG messages with a `KHF1` header (`frame-codec.ts`), encoded by
  *   sharp, one encode in flight, always the newest frame, and only while a client is connected;
- * - run figures `{type:'stats', stats, link}` at `statsHz` from the `stats()` callback.
+ * - run figures `{type:'stats', stats, link}` at `statsHz` from the `stats()` callback;
+ * - `pose.updated` of sources `predicted` and `vio` as small JSON `{type:'pose', …, sentMs}` at pose rate
+ *   (one keep-latest slot per source), for the page's late latching;
+ * - with a display profile: the profile in `hello`, and frames of its background camera too.
+ *
+ * From the page it takes input (gaze, pinch, keys → `ui.input` on the bus) and clock pings (`page-messages.ts`).
  *
  * Every client has a keep-latest outbox per message kind (`client.ts`): a slow client never makes the
  * server queue without bound; what it misses is dropped and counted. Protocol: `docs/hud.md`.
@@ -18,14 +23,16 @@ import type { AddressInfo } from 'node:net';
 import type { Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
 import type { CameraRole } from '../../hal/types.js';
-import type { CameraFrameEvent, HudScene } from '../bus/topics.js';
+import type { CameraFrameEvent, HudScene, PoseEvent } from '../bus/topics.js';
 import { HudClient } from './client.js';
-import { encodeFrameMessage, frameToJpeg, type JpegOptions } from './frame-codec.js';
+import { type JpegOptions } from './frame-codec.js';
+import { FrameChannel } from './frame-channel.js';
 import { PAGE_ASSETS } from './page/index.js';
-import type { HudServerHandle, HudServerOptions, HudServerStats } from './types.js';
+import { epochMs, parsePageMessage, toUiInput } from './page-messages.js';
+import type { HudMessageKind, HudServerHandle, HudServerOptions, HudServerStats } from './types.js';
 
-/** Version of the WebSocket protocol, sent in the `hello` message. */
-export const HUD_PROTOCOL_VERSION = 1;
+/** Version of the WebSocket protocol, sent in the `hello` message (2: poses, display profile, page input). */
+export const HUD_PROTOCOL_VERSION = 2;
 /** How long `close()` waits for a client to answer the close frame before cutting it off, ms. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -38,17 +45,12 @@ export class HudServer implements HudServerHandle {
   private readonly subs: Subscription[] = [];
   private readonly clients = new Map<number, HudClient>();
   /** Counters of clients that have gone, so totals survive disconnects. */
-  private readonly retired = { scenesSent: 0, framesSent: 0, statsSent: 0, dropped: 0 };
-  private readonly counters = {
-    connections: 0,
-    scenesReceived: 0,
-    scenesBuilt: 0,
-    framesReceived: 0,
-    framesEncoded: 0,
-    framesSkipped: 0,
-    encodeErrors: 0,
-    statsErrors: 0,
-  };
+  private readonly retired = { scenesSent: 0, framesSent: 0, statsSent: 0, posesSent: 0, dropped: 0, bytes: { scene: 0, frame: 0, stats: 0, pose: 0 } as Record<HudMessageKind, number> };
+  private readonly counters = { connections: 0, scenesReceived: 0, scenesBuilt: 0, statsErrors: 0, posesReceived: 0, inputsPublished: 0, inputsRejected: 0 };
+  /** The shown camera's frames, and the display's background camera's when it is another camera. */
+  private readonly shownFrames: FrameChannel;
+  private readonly backgroundFrames: FrameChannel;
+  private readonly latestPoses = new Map<string, string>();
   private readonly sceneHz: number;
   private readonly statsHz: number;
   private readonly sceneIntervalMs: number;
@@ -61,9 +63,6 @@ export class HudServer implements HudServerHandle {
   private lastSceneBuiltMs = -Infinity;
   private sceneTimer: NodeJS.Timeout | null = null;
   private statsTimer: NodeJS.Timeout | null = null;
-  private pendingFrame: CameraFrameEvent | null = null;
-  private frameMessage: Buffer | null = null;
-  private encoding = false;
   private closed = false;
   private urlValue = '';
 
@@ -79,6 +78,20 @@ export class HudServer implements HudServerHandle {
       maxWidthPx: positive('maxFrameWidthPx', options.maxFrameWidthPx ?? 1280),
     };
     this.maxBufferedBytes = positive('maxBufferedBytes', options.maxBufferedBytes ?? 1024 * 1024);
+    const channel = (): FrameChannel =>
+      new FrameChannel(
+        this.jpeg,
+        () => this.clients.size > 0,
+        (message) => this.broadcast('frame', message, 'camera'),
+        (err, event) => this.app.log.warn({ err, deviceId: event.deviceId, seq: event.frame.seq }, 'HUD frame encode failed'),
+      );
+    this.shownFrames = channel();
+    this.backgroundFrames = new FrameChannel(
+      this.jpeg,
+      () => this.clients.size > 0,
+      (message) => this.broadcast('frame', message, 'background'),
+      (err, event) => this.app.log.warn({ err, deviceId: event.deviceId, seq: event.frame.seq }, 'HUD background frame encode failed'),
+    );
   }
 
   /**
@@ -103,6 +116,7 @@ export class HudServer implements HudServerHandle {
     }
     server.subs.push(options.bus.observe('ui.hud').subscribe((e) => server.onScene(e.payload)));
     server.subs.push(options.bus.observe('camera.frame').subscribe((e) => server.onFrame(e.payload)));
+    server.subs.push(options.bus.observe('pose.updated').subscribe((e) => server.onPose(e.payload)));
     server.statsTimer = setInterval(() => server.pushStats(), 1000 / server.statsHz);
     return server;
   }
@@ -120,14 +134,19 @@ export class HudServer implements HudServerHandle {
       scenesReceived: this.counters.scenesReceived,
       scenesBuilt: this.counters.scenesBuilt,
       scenesSent: this.retired.scenesSent + sum((c) => c.sent.scene),
-      framesReceived: this.counters.framesReceived,
-      framesEncoded: this.counters.framesEncoded,
-      framesSkipped: this.counters.framesSkipped,
-      encodeErrors: this.counters.encodeErrors,
+      framesReceived: this.shownFrames.counters.received,
+      framesEncoded: this.shownFrames.counters.encoded,
+      framesSkipped: this.shownFrames.counters.skipped,
+      encodeErrors: this.shownFrames.counters.encodeErrors + this.backgroundFrames.counters.encodeErrors,
       framesSent: this.retired.framesSent + sum((c) => c.sent.frame),
       statsSent: this.retired.statsSent + sum((c) => c.sent.stats),
-      dropped: this.retired.dropped + sum((c) => c.dropped.scene + c.dropped.frame + c.dropped.stats),
+      dropped: this.retired.dropped + sum((c) => c.dropped.scene + c.dropped.frame + c.dropped.stats + c.dropped.pose),
       cameraDeviceId: this.camera?.deviceId ?? null,
+      posesReceived: this.counters.posesReceived,
+      posesSent: this.retired.posesSent + sum((c) => c.sent.pose),
+      inputsPublished: this.counters.inputsPublished,
+      inputsRejected: this.counters.inputsRejected,
+      bytesSent: Object.fromEntries((['scene', 'frame', 'stats', 'pose'] as const).map((k) => [k, this.retired.bytes[k] + sum((c) => c.bytesSent[k])])) as Record<HudMessageKind, number>,
       perClient: live,
     };
   }
@@ -138,6 +157,8 @@ export class HudServer implements HudServerHandle {
     for (const s of this.subs) s.unsubscribe();
     if (this.sceneTimer !== null) clearTimeout(this.sceneTimer);
     if (this.statsTimer !== null) clearInterval(this.statsTimer);
+    this.shownFrames.close();
+    this.backgroundFrames.close();
     await Promise.all([...this.clients.values()].map((c) => c.close(1001, 'HUD server closing', CLOSE_GRACE_MS)));
     await this.app.close();
   }
@@ -161,7 +182,7 @@ export class HudServer implements HudServerHandle {
     this.clients.set(client.id, client);
     this.counters.connections += 1;
     socket.on('close', () => this.retire(client));
-    socket.on('message', () => undefined); // the page sends nothing the server needs
+    socket.on('message', (data: Buffer, isBinary: boolean) => this.onPageMessage(client, isBinary ? null : data.toString('utf8')));
     client.sendNow(
       JSON.stringify({
         type: 'hello',
@@ -169,12 +190,50 @@ export class HudServer implements HudServerHandle {
         sceneHz: this.sceneHz,
         statsHz: this.statsHz,
         frameMagic: 'KHF1',
+        serverMs: epochMs(),
+        display: this.options.displayProfile ?? null,
       }),
     );
     if (this.lastScene !== null) client.offer('scene', sceneMessage(this.lastScene));
-    // The cached frame only when no newer one waits for encoding (it is encoded now that a client is here).
-    if (this.frameMessage !== null && this.pendingFrame === null) client.offer('frame', this.frameMessage);
-    this.encodeNext();
+    for (const [source, message] of this.latestPoses) client.offer('pose', message, source);
+    // Cached frames only when no newer one waits for encoding (it is encoded now that a client is here).
+    if (this.shownFrames.message !== null && !this.shownFrames.hasPending) client.offer('frame', this.shownFrames.message, 'camera');
+    if (this.backgroundFrames.message !== null && !this.backgroundFrames.hasPending) client.offer('frame', this.backgroundFrames.message, 'background');
+    this.shownFrames.encodeNext();
+    this.backgroundFrames.encodeNext();
+  }
+
+  /** A text message from a page: input → `ui.input`; ping → pong with the server's epoch ms. */
+  private onPageMessage(client: HudClient, text: string | null): void {
+    const parsed = text === null ? { error: 'binary message' } : parsePageMessage(text);
+    if ('error' in parsed) {
+      this.counters.inputsRejected += 1;
+      if (this.counters.inputsRejected <= 3) this.app.log.warn({ client: client.remote, reason: parsed.error }, 'HUD page message rejected');
+      return;
+    }
+    const m = parsed.message;
+    if (m.type === 'ping') {
+      client.sendNow(JSON.stringify({ type: 'pong', t0Ms: m.t0Ms, serverMs: epochMs() }));
+      return;
+    }
+    this.counters.inputsPublished += 1;
+    this.options.bus.publish('ui.input', toUiInput(m, this.options.bus.clockNs(), 'hud-page'));
+  }
+
+  /**
+   * `pose.updated` of the sources the page latches (`predicted`, `vio`): one small JSON per event, stamped
+   * with the server's epoch ms when observed (`sentMs`), keep-latest per source and client.
+   */
+  private onPose(p: PoseEvent): void {
+    if (p.source !== 'predicted' && p.source !== 'vio') return;
+    this.counters.posesReceived += 1;
+    const message = JSON.stringify({ type: 'pose', source: p.source, tNs: p.tNs, q: p.q_world_body, p: p.p_world_body_m ?? null, horizonNs: p.horizonNs ?? null, sentMs: epochMs() });
+    this.latestPoses.set(p.source, message);
+    for (const c of this.clients.values()) c.offer('pose', message, p.source);
+  }
+
+  private broadcast(kind: HudMessageKind, message: string | Buffer, sub?: string): void {
+    for (const c of this.clients.values()) c.offer(kind, message, sub);
   }
 
   private retire(client: HudClient): void {
@@ -183,7 +242,9 @@ export class HudServer implements HudServerHandle {
     this.retired.scenesSent += s.sent.scene;
     this.retired.framesSent += s.sent.frame;
     this.retired.statsSent += s.sent.stats;
+    this.retired.posesSent += s.sent.pose;
     this.retired.dropped += client.droppedTotal();
+    for (const k of ['scene', 'frame', 'stats', 'pose'] as const) this.retired.bytes[k] += s.bytesSent[k];
   }
 
   /** Keep the newest scene; build and send it now, or when the display interval since the last one ends. */
@@ -214,55 +275,21 @@ export class HudServer implements HudServerHandle {
   }
 
   private onFrame(event: CameraFrameEvent): void {
-    if (!this.shows(event)) return;
-    this.counters.framesReceived += 1;
-    if (this.pendingFrame !== null) this.counters.framesSkipped += 1;
-    this.pendingFrame = event;
-    this.encodeNext();
+    const background = this.options.displayProfile?.backgroundCameraId ?? null;
+    const shown = this.shows(event);
+    if (shown) this.shownFrames.push(event);
+    else if (event.deviceId === background) this.backgroundFrames.push(event);
   }
 
   /** The first world camera seen; until one is seen, the first tracking camera. */
   private shows(event: CameraFrameEvent): boolean {
     if (event.role === 'world' && this.camera?.role !== 'world') {
       this.camera = { deviceId: event.deviceId, role: 'world' };
-      this.pendingFrame = null;
+      this.shownFrames.clearPending();
     } else if (this.camera === null) {
       this.camera = { deviceId: event.deviceId, role: event.role };
     }
     return event.deviceId === this.camera.deviceId && event.role === this.camera.role;
-  }
-
-  /** Encode the newest pending frame unless an encode is running or nobody is connected. */
-  private encodeNext(): void {
-    if (this.encoding || this.closed || this.clients.size === 0 || this.pendingFrame === null) return;
-    const event = this.pendingFrame;
-    this.pendingFrame = null;
-    this.encoding = true;
-    void frameToJpeg(event.frame, this.jpeg)
-      .then((jpeg) => {
-        this.counters.framesEncoded += 1;
-        const message = encodeFrameMessage(
-          {
-            deviceId: event.deviceId,
-            role: event.role,
-            seq: event.frame.seq,
-            sourceWidthPx: event.frame.widthPx,
-            sourceHeightPx: event.frame.heightPx,
-            tNs: event.tNs,
-          },
-          jpeg,
-        );
-        this.frameMessage = message;
-        if (!this.closed) for (const c of this.clients.values()) c.offer('frame', message);
-      })
-      .catch((err: unknown) => {
-        this.counters.encodeErrors += 1;
-        this.app.log.warn({ err, deviceId: event.deviceId, seq: event.frame.seq }, 'HUD frame encode failed');
-      })
-      .finally(() => {
-        this.encoding = false;
-        this.encodeNext();
-      });
   }
 
   private pushStats(): void {

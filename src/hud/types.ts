@@ -4,6 +4,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../bus/bus.js';
+import type { DisplayProfile } from './display-profile.js';
 
 /** Tick-lateness percentiles, host clock, ns (real clock only). */
 export interface HudLateness {
@@ -71,10 +72,15 @@ export interface HudServerOptions {
    * of each kind waits (older ones are dropped and counted). Default 1 MiB.
    */
   readonly maxBufferedBytes?: number;
+  /**
+   * The display the page renders the HUD for (resolution, projection, refresh rate, eyes, the camera drawn
+   * under it), sent in `hello`; default: none (the page shows no display view).
+   */
+  readonly displayProfile?: DisplayProfile;
 }
 
 /** Message kinds a client is sent; each kind is kept-latest on its own. */
-export type HudMessageKind = 'scene' | 'frame' | 'stats';
+export type HudMessageKind = 'scene' | 'frame' | 'stats' | 'pose';
 
 export interface HudClientStats {
   readonly id: number;
@@ -83,6 +89,8 @@ export interface HudClientStats {
   readonly sent: Readonly<Record<HudMessageKind, number>>;
   /** Messages replaced by a newer one of the same kind before they could be sent. */
   readonly dropped: Readonly<Record<HudMessageKind, number>>;
+  /** Payload bytes handed to the socket per kind (without WebSocket framing). */
+  readonly bytesSent: Readonly<Record<HudMessageKind, number>>;
   /** Bytes the socket holds unsent (`ws` `bufferedAmount`). */
   readonly bufferedBytes: number;
 }
@@ -107,6 +115,14 @@ export interface HudServerStats {
   readonly dropped: number;
   /** Device id of the camera being shown, null before the first frame. */
   readonly cameraDeviceId: string | null;
+  /** `pose.updated` events of source `predicted` or `vio` observed; pose messages sent, all clients. */
+  readonly posesReceived: number;
+  readonly posesSent: number;
+  /** Input messages from pages published on `ui.input`; messages from pages that were not valid. */
+  readonly inputsPublished: number;
+  readonly inputsRejected: number;
+  /** Payload bytes sent per kind, all clients (including those that have gone). */
+  readonly bytesSent: Readonly<Record<HudMessageKind, number>>;
   readonly perClient: readonly HudClientStats[];
 }
 

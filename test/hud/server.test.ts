@@ -103,7 +103,9 @@ describe('HudServer: WebSocket', () => {
   it('pushes published scenes as JSON equal to what was published, and frames as KHF1 + JPEG', async () => {
     const { bus, server } = await startServer();
     const client = await connect(server.url);
-    expect(client.ofType('hello')[0]).toEqual({ type: 'hello', protocol: 1, sceneHz: 30, statsHz: 2, frameMagic: 'KHF1' });
+    const hello = client.ofType('hello')[0] ?? {};
+    expect(typeof hello.serverMs).toBe('number');
+    expect({ ...hello, serverMs: 0 }).toEqual({ type: 'hello', protocol: 2, sceneHz: 30, statsHz: 2, frameMagic: 'KHF1', serverMs: 0, display: null });
     const scene = sceneFor(41, BOX);
     bus.publish('camera.frame', frameEvent(halFrame(image(0), 41)));
     bus.publish('ui.hud', scene);

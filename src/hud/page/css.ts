@@ -12,9 +12,18 @@ html, body { margin: 0; height: 100%; background: var(--bg); color: var(--ink);
   background: var(--panel); border: 1px solid var(--line); border-radius: 8px; }
 .brand { font-weight: 700; letter-spacing: 0.02em; color: var(--accent); }
 .session { font-weight: 600; flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.view { grid-column: 1; grid-row: 2; display: flex; flex-direction: column; min-height: 0; background: #05080c;
+.view { grid-column: 1; grid-row: 2; display: flex; flex-direction: row; gap: 6px; min-height: 0; background: #05080c;
   border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }
-#world { flex: 1; min-height: 0; width: 100%; object-fit: contain; display: block; }
+.pane { flex: 1; min-width: 0; display: flex; flex-direction: column; min-height: 0; }
+.display-pane { display: none; flex: 1.2; }
+#hud.has-display .display-pane { display: flex; }
+#world, #display { flex: 1; min-height: 0; width: 100%; object-fit: contain; display: block; }
+#display { cursor: crosshair; }
+body.display-only { background: #000; }
+body.display-only #hud { display: block; padding: 0; height: 100vh; }
+body.display-only #hud > :not(.view), body.display-only .world-pane, body.display-only .caption { display: none !important; }
+body.display-only .view { border: 0; border-radius: 0; height: 100vh; background: #000; }
+body.display-only #display { cursor: none; }
 .caption { padding: 4px 10px; color: var(--dim); font-size: 12px; font-variant-numeric: tabular-nums;
   border-top: 1px solid var(--line); }
 .runtime { grid-column: 1; grid-row: 3; display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }

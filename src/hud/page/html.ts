@@ -1,6 +1,6 @@
 /**
  * The HUD page markup (`GET /`). Element ids are what `main-js.ts` fills; `#hud` carries the `data-*`
- * test hooks. Asset URLs are relative, so the page also works behind a path prefix.
+ * test hooks; `#display` is the display view (`display-js.ts`), shown once a display profile arrives. Asset URLs are relative, so the page also works behind a path prefix.
  */
 export const PAGE_HTML = `<!doctype html>
 <html lang="en">
@@ -20,8 +20,14 @@ export const PAGE_HTML = `<!doctype html>
   </header>
 
   <section class="view">
-    <canvas id="world" width="768" height="432" aria-label="world camera with detections"></canvas>
-    <div id="frame-caption" class="caption">no frame yet</div>
+    <div class="pane display-pane">
+      <canvas id="display" width="752" height="480" aria-label="HUD display view (mouse: gaze, click: pinch)"></canvas>
+      <div id="display-caption" class="caption">no display profile</div>
+    </div>
+    <div class="pane world-pane">
+      <canvas id="world" width="768" height="432" aria-label="world camera with detections"></canvas>
+      <div id="frame-caption" class="caption">no frame yet</div>
+    </div>
   </section>
 
   <section class="panel runtime">

@@ -5,20 +5,26 @@
  * from `dist/src/hud/` after `tsc` alike.
  */
 import { PAGE_CSS } from './css.js';
+import { DISPLAY_JS } from './display-js.js';
 import { DRAW_JS } from './draw-js.js';
 import { PAGE_HTML } from './html.js';
+import { INPUT_JS } from './input-js.js';
 import { MAIN_JS } from './main-js.js';
+import { PROJECT_JS } from './project-js.js';
 
 export interface PageAsset {
   readonly contentType: string;
   readonly body: string;
 }
 
-/** `/hud.js`: the drawing functions and the client in one strict IIFE (classic script, no modules). */
-export const HUD_JS = `/* Kāraṇa Edge HUD client (generated from src/hud/page/draw-js.ts and main-js.ts). */
+/** `/hud.js`: the drawing, projection, display, input functions and the client in one strict IIFE (classic script, no modules). */
+export const HUD_JS = `/* Kāraṇa Edge HUD client (generated from src/hud/page/draw-js.ts, project-js.ts, display-js.ts, input-js.ts and main-js.ts). */
 (function () {
 'use strict';
 ${DRAW_JS}
+${PROJECT_JS}
+${DISPLAY_JS}
+${INPUT_JS}
 ${MAIN_JS}
 })();
 `;

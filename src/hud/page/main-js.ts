@@ -1,13 +1,18 @@
 /**
- * Browser script, part 2 of `/hud.js`: the WebSocket client (reconnecting), frame decoding (keep-latest,
- * one `createImageBitmap` in flight), detection matching, the DOM panels and the test hooks
- * (`window.__hud`, `data-*` on `#hud`; see `docs/hud.md`). Uses the functions of `draw-js.ts`.
+ * Browser script, last part of `/hud.js`: the WebSocket client (reconnecting), frame decoding (keep-latest,
+ * one `createImageBitmap` in flight per view), detection matching, the DOM panels, the display view's setup
+ * (`display-js.ts`: poses for late latching, the background camera, clock pings) and the test hooks
+ * (`window.__hud`, `data-*` on `#hud`; see `docs/hud.md`). Uses the functions of the other parts.
  * Rules for this text: no backticks and no dollar-brace (it is a `String.raw` template).
  */
 export const MAIN_JS = String.raw`
 var params = new URLSearchParams(location.search);
 /** Boxes are drawn when |shown frame seq - detections frameSeq| <= this many frames (?maxLag=N). */
 var MAX_LAG_FRAMES = params.has('maxLag') && Number.isFinite(Number(params.get('maxLag'))) ? Number(params.get('maxLag')) : 5;
+/** ?view=display: only the display view, fullscreen on black (kiosk mode on the glasses). */
+var DISPLAY_ONLY = params.get('view') === 'display';
+/** Clock pings sent on each connection (the one with the shortest round trip gives the offset). */
+var CLOCK_PINGS = 8;
 var RECONNECT_MIN_MS = 250;
 var RECONNECT_MAX_MS = 4000;
 var FRAME_MAGIC = 0x3146484b;
@@ -37,7 +42,13 @@ var hud = {
   link: null,
   decodeErrors: 0,
   badMessages: 0,
-  maxLagFrames: MAX_LAG_FRAMES
+  maxLagFrames: MAX_LAG_FRAMES,
+  inputsSent: 0,
+  posesReceived: 0,
+  /** Server epoch ms − page epoch ms (from the ping with the shortest round trip), and that round trip. */
+  clock: { offsetMs: null, rttMs: null, samples: 0 },
+  /** The display view: null until a hello with a display profile. */
+  display: null
 };
 window.__hud = hud;
 
@@ -45,9 +56,15 @@ window.__hud = hud;
 var detections = new Map();
 var DET_HISTORY = 64;
 var shown = null;
-var pendingFrame = null;
-var decoding = false;
+var worldDecoder = makeDecoder(onWorldBitmap);
+var backgroundDecoder = makeDecoder(onBackgroundBitmap);
 var reconnectMs = RECONNECT_MIN_MS;
+var socket = null;
+var sawOtherCamera = false;
+
+function sendToServer(obj) {
+  if (socket && socket.readyState === 1) socket.send(JSON.stringify(obj));
+}
 
 function el(id) { return document.getElementById(id); }
 function setText(id, text) { var e = el(id); if (e && e.textContent !== text) e.textContent = text; }
@@ -92,32 +109,95 @@ function parseFrame(buf) {
 function onFrameMessage(buf) {
   var f = parseFrame(buf);
   if (f === null) { hud.badMessages += 1; return; }
+  var bg = hud.display !== null && display.profile.backgroundCameraId === f.deviceId;
+  if (bg && !DISPLAY_ONLY) backgroundDecoder.push(f);
+  // The background camera is also the shown one until the server has frames of another camera to show.
+  if (!bg) sawOtherCamera = true;
+  else if (sawOtherCamera) return;
   hud.framesReceived += 1;
-  pendingFrame = f;
-  if (!decoding) void decodeFrames();
+  worldDecoder.push(f);
 }
 
-/** Decode the newest pending frame, one at a time; frames that arrive meanwhile replace each other. */
-async function decodeFrames() {
-  decoding = true;
-  while (pendingFrame !== null) {
-    var f = pendingFrame;
-    pendingFrame = null;
-    try {
-      var bitmap = await createImageBitmap(new Blob([f.jpeg], { type: 'image/jpeg' }));
-      if (shown !== null) shown.bitmap.close();
-      shown = { frame: f, bitmap: bitmap };
-      hud.framesDrawn += 1;
-      hud.lastFrameSeq = f.seq;
-      hud.lastFrameDeviceId = f.deviceId;
-      renderWorld();
-      setText('page-frames', hud.framesDrawn + ' drawn \u00b7 ' + hud.decodeErrors + ' decode errors');
-    } catch (err) {
-      hud.decodeErrors += 1;
+/** Keep-latest JPEG decoding: one createImageBitmap at a time; frames that arrive meanwhile replace each other. */
+function makeDecoder(onBitmap) {
+  var pending = null, busy = false;
+  async function run() {
+    busy = true;
+    while (pending !== null) {
+      var f = pending;
+      pending = null;
+      try {
+        onBitmap(f, await createImageBitmap(new Blob([f.jpeg], { type: 'image/jpeg' })));
+      } catch (err) {
+        hud.decodeErrors += 1;
+      }
     }
+    busy = false;
+    publishHooks();
   }
-  decoding = false;
-  publishHooks();
+  return { push: function (f) { pending = f; if (!busy) void run(); } };
+}
+
+function onWorldBitmap(f, bitmap) {
+  if (shown !== null) shown.bitmap.close();
+  shown = { frame: f, bitmap: bitmap };
+  hud.framesDrawn += 1;
+  hud.lastFrameSeq = f.seq;
+  hud.lastFrameDeviceId = f.deviceId;
+  renderWorld();
+  setText('page-frames', hud.framesDrawn + ' drawn \u00b7 ' + hud.decodeErrors + ' decode errors');
+}
+
+function onBackgroundBitmap(f, bitmap) {
+  if (display.background) display.background.close();
+  display.background = bitmap;
+  hud.display.backgroundFrames += 1;
+  hud.display.lastBackgroundSeq = f.seq;
+}
+
+/** Sets up the display view for a profile (once per page: the display does not change within a run). */
+function setUpDisplay(profile) {
+  if (hud.display !== null) return;
+  var eyeName = params.get('eye') || 'center';
+  var eye = profile.eyes.filter(function (e) { return e.name === eyeName; })[0] || profile.eyes[0];
+  var canvas = el('display');
+  canvas.width = profile.widthPx;
+  canvas.height = profile.heightPx;
+  display.profile = profile;
+  display.eye = eye;
+  display.canvas = canvas;
+  display.ctx = canvas.getContext('2d');
+  display.pacing = params.get('pacing') === 'timer' ? 'timer' : 'raf';
+  display.hooks = { profile: profile.name, eye: eye.name, pacing: display.pacing, refreshHz: profile.refreshHz, framesRendered: 0, backgroundFrames: 0, lastBackgroundSeq: null, last: null, log: [], elements: [], rects: [] };
+  hud.display = display.hooks;
+  root.classList.add('has-display');
+  setText('display-caption', profile.name + ' \u00b7 ' + profile.widthPx + '\u00d7' + profile.heightPx + ' \u00b7 ' + profile.fovDeg[0].toFixed(1) + '\u00b0 \u00d7 ' + profile.fovDeg[1].toFixed(1) + '\u00b0 \u00b7 ' + profile.refreshHz + ' Hz \u00b7 eye ' + eye.name + ' \u00b7 ' + display.pacing);
+  installInput();
+  startDisplayLoop();
+}
+
+function onPose(msg) {
+  if (msg.source !== 'predicted' && msg.source !== 'vio') return;
+  if (!Array.isArray(msg.q) || msg.q.length !== 4) { hud.badMessages += 1; return; }
+  hud.posesReceived += 1;
+  msg.recvMs = nowEpochMs();
+  display.poses[msg.source] = msg;
+}
+
+function onPong(msg) {
+  var t1 = nowEpochMs();
+  var rtt = t1 - msg.t0Ms;
+  hud.clock.samples += 1;
+  if (hud.clock.rttMs === null || rtt < hud.clock.rttMs) {
+    hud.clock.rttMs = rtt;
+    hud.clock.offsetMs = msg.serverMs - (msg.t0Ms + t1) / 2;
+  }
+}
+
+function pingClock(n) {
+  if (n <= 0) return;
+  sendToServer({ type: 'ping', t0Ms: nowEpochMs() });
+  setTimeout(function () { pingClock(n - 1); }, 50);
 }
 
 /** Remember the scene's detections by the seq of the frame they were computed on. */
@@ -172,6 +252,7 @@ function onScene(s) {
   renderAttitudeReadouts(hud.attitude);
   renderDevice(s);
   renderWorld();
+  display.scene = s;
   publishHooks();
 }
 
@@ -250,11 +331,17 @@ function onTextMessage(text) {
   var msg;
   try { msg = JSON.parse(text); } catch (err) { hud.badMessages += 1; return; }
   if (!msg || typeof msg.type !== 'string') { hud.badMessages += 1; return; }
-  if (msg.type === 'scene' && msg.scene) onScene(msg.scene);
+  if (msg.type === 'pose') onPose(msg);
+  else if (msg.type === 'scene' && msg.scene) onScene(msg.scene);
+  else if (msg.type === 'pong') onPong(msg);
   else if (msg.type === 'stats' && msg.stats) renderStats(msg.stats, msg.link);
   else if (msg.type === 'hello') {
     hud.hello = msg;
     detections.clear(); // a new connection may be a new run: frame numbers start again
+    display.poses = { predicted: null, vio: null };
+    if (msg.display) setUpDisplay(msg.display);
+    hud.clock = { offsetMs: null, rttMs: null, samples: 0 };
+    pingClock(CLOCK_PINGS);
   }
 }
 
@@ -269,6 +356,7 @@ function connect() {
   var url = new URL('ws', location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   var ws = new WebSocket(url.href);
+  socket = ws;
   ws.binaryType = 'arraybuffer';
   ws.onopen = function () {
     hud.connects += 1;
@@ -286,6 +374,7 @@ function connect() {
   };
 }
 
+if (DISPLAY_ONLY) document.body.classList.add('display-only');
 drawPlaceholder(worldCanvas, 'waiting for frames\u2026');
 drawAttitude(attitudeCanvas, null);
 setConnected(false);

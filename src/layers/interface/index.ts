@@ -1,22 +1,35 @@
 /**
- * Layer 7, interface: composes the HUD scene (`ui.hud`) from perception and resource state: the world
- * frame with its detections, the attitude of the wearer's view (roll, pitch, heading), SoC temperature,
- * battery, power profile and microphone level. Steps at the display's refresh rate (30 Hz by default);
- * the HUD page draws the scene (see `src/hud/`).
+ * Layer 7, interface: composes the HUD scene (`ui.hud`) from perception and resource state (the world
+ * frame with its detections, the attitude of the wearer's view, SoC temperature, battery, power profile and
+ * microphone level) and from the content apps and services post (`ui.notify` cards, toasts, notifications,
+ * lists, text walls; `ui.tab` AR tabs on anchors or world points), steered by `ui.input` (gaze, pinch, keys).
+ * The policy (`policy.ts`) chooses what shows when space or power is short. Spoken alerts (`voice.say`) for a
+ * device going down or coming back, tracking lost or recovered, the power profile dropping to saver/critical and a
+ * low battery (`voice/alerts.ts`; spoken by the voice out at the edge, docs/voice.md). Steps at 30 Hz by default;
+ * the HUD page draws the scene at the display rate and projects the tabs with the newest pose (`src/hud/`).
  */
-import type { HudScene } from '../../bus/topics.js';
+import type { Emit } from '../../bus/bus.js';
+import type { HudScene, PowerProfile } from '../../bus/topics.js';
 import { multiply, viewAttitudeDeg, type Quat } from '../../math/quat.js';
 import type { Layer } from '../../tick/types.js';
+import { composeLayout } from './compose.js';
+import { INITIAL_CONTENT, stepContent, type ContentState } from './content.js';
+import { LAYOUT_DEFAULTS, type LayoutSettings } from './policy.js';
+import { INITIAL_VOICE_ALERT_STATE, VOICE_ALERT_TOPICS, voiceAlerts, type VoiceAlertState } from './voice/alerts.js';
 
 export interface InterfaceLayerOptions {
   /** Rotation from the view frame (x right, y down, z forward) to the IMU body frame. */
   readonly q_body_view: Quat;
   readonly rateHz?: number;
+  /** Region capacities and power-profile floors (default `LAYOUT_DEFAULTS`). */
+  readonly layout?: LayoutSettings;
 }
 
 export interface InterfaceState {
   readonly scene: HudScene;
   readonly frames: number;
+  readonly content: ContentState;
+  readonly alerts: VoiceAlertState;
 }
 
 export function interfaceLayer(options: InterfaceLayerOptions): Layer<InterfaceState> {
@@ -24,10 +37,18 @@ export function interfaceLayer(options: InterfaceLayerOptions): Layer<InterfaceS
     name: 'interface',
     rateHz: options.rateHz ?? 30,
     budgetMs: 1,
-    subscribes: ['camera.frame', 'objects.detected', 'pose.updated', 'thermal.reading', 'power.state', 'resources.changed', 'audio.chunk'],
-    init: () => ({ scene: { tNs: 0 }, frames: 0 }),
+    subscribes: [...new Set([...(['camera.frame', 'objects.detected', 'pose.updated', 'thermal.reading', 'power.state', 'resources.changed', 'audio.chunk', 'anchors.updated', 'ui.notify', 'ui.tab', 'ui.input'] as const), ...VOICE_ALERT_TOPICS])],
+    init: () => ({ scene: { tNs: 0 }, frames: 0, content: INITIAL_CONTENT, alerts: INITIAL_VOICE_ALERT_STATE }),
     step: (state, inputs, ctx) => {
       let scene: HudScene = { ...state.scene, tNs: ctx.tNs };
+      const content = stepContent(state.content, inputs.events, ctx.tNs);
+      let alerts = state.alerts;
+      const says: Emit[] = [];
+      for (const e of inputs.events) {
+        const a = voiceAlerts(alerts, e);
+        alerts = a.state;
+        for (const payload of a.says) says.push({ topic: 'voice.say', payload });
+      }
       for (const e of inputs.events) {
         switch (e.topic) {
           case 'camera.frame': {
@@ -70,7 +91,10 @@ export function interfaceLayer(options: InterfaceLayerOptions): Layer<InterfaceS
             break;
         }
       }
-      return { state: { scene, frames: state.frames + 1 }, events: [{ topic: 'ui.hud', payload: scene }] };
+      const profile: PowerProfile | undefined = scene.profile;
+      const { layout, tabs } = composeLayout(content, scene, profile, options.layout ?? LAYOUT_DEFAULTS);
+      scene = { ...scene, layout, tabs };
+      return { state: { scene, frames: state.frames + 1, content, alerts }, events: [{ topic: 'ui.hud', payload: scene }, ...says] };
     },
   };
 }
