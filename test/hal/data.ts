@@ -7,6 +7,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { VideoCamera } from '../../hal/mock/video-camera.js';
+import type { CameraFrame } from '../../hal/types.js';
 
 /** The project root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -71,4 +73,18 @@ export async function drain<T>(device: { read(): Promise<T | null> }, limit = Nu
     }
   }
   return { samples, errors };
+}
+
+/**
+ * Calls `each` with every frame of a video (`VideoCamera`, ffmpeg) whose sequence number is at most `lastSeq`,
+ * in order, and closes the video whatever happens.
+ */
+export async function forEachVideoFrame(path: string, lastSeq: number, each: (frame: CameraFrame) => void | Promise<void>): Promise<void> {
+  const video = new VideoCamera({ id: 'person-video', path });
+  await video.open();
+  try {
+    for (let f = await video.read(); f !== null && f.seq <= lastSeq; f = await video.read()) await each(f);
+  } finally {
+    await video.close();
+  }
 }

@@ -5,9 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraFrame } from '../../hal/types.js';
-import { VideoCamera } from '../../hal/mock/video-camera.js';
 import { FRAME_SLOTS, YoloxDetector } from '../../src/layers/intelligence/yolox-detector.js';
-import { PERSON_MP4 } from '../hal/data.js';
+import { PERSON_MP4, forEachVideoFrame } from '../hal/data.js';
 
 /** Frames with a person in view (frames 60–80 hold the first person walking in). */
 const WANTED = [64, 68, 72, 76, 80];
@@ -16,13 +15,9 @@ let detector: YoloxDetector;
 
 beforeAll(async () => {
   detector = await YoloxDetector.load();
-  const video = new VideoCamera({ id: 'person-video', path: PERSON_MP4 });
-  await video.open();
-  try {
-    for (let f = await video.read(); f !== null && f.seq <= 80; f = await video.read()) if (WANTED.includes(f.seq)) frames.push(f);
-  } finally {
-    await video.close();
-  }
+  await forEachVideoFrame(PERSON_MP4, 80, (f) => {
+    if (WANTED.includes(f.seq)) frames.push(f);
+  });
 }, 120_000);
 
 afterAll(async () => detector.close());

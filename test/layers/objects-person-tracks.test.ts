@@ -6,12 +6,11 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VideoCamera } from '../../hal/mock/video-camera.js';
 import { byteTracker } from '../../src/layers/intelligence/mot/byte-tracker.js';
 import { sortTracker } from '../../src/layers/intelligence/mot/sort-tracker.js';
 import { readTrackAnnotations, runAndScore, type DetectedFrame } from '../../src/layers/intelligence/mot/track-eval.js';
 import { YoloxDetector } from '../../src/layers/intelligence/yolox-detector.js';
-import { PERSON_MP4, ROOT } from '../hal/data.js';
+import { PERSON_MP4, ROOT, forEachVideoFrame } from '../hal/data.js';
 
 const truth = readTrackAnnotations(join(ROOT, 'test/fixtures/person-tracks-1180-1278.json'));
 const first = truth.annotations[0]?.frame ?? 0;
@@ -21,15 +20,9 @@ let detector: YoloxDetector;
 
 beforeAll(async () => {
   detector = await YoloxDetector.load();
-  const video = new VideoCamera({ id: 'person-video', path: PERSON_MP4 });
-  await video.open();
-  try {
-    for (let frame = await video.read(); frame !== null && frame.seq <= last; frame = await video.read()) {
-      if (frame.seq >= first) frames.push({ frame: frame.seq, tNs: Number(frame.deviceTimeNs), detections: await detector.detect(frame) });
-    }
-  } finally {
-    await video.close();
-  }
+  await forEachVideoFrame(PERSON_MP4, last, async (frame) => {
+    if (frame.seq >= first) frames.push({ frame: frame.seq, tNs: Number(frame.deviceTimeNs), detections: await detector.detect(frame) });
+  });
 }, 180_000);
 
 afterAll(async () => detector.close());

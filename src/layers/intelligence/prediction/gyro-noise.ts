@@ -6,22 +6,21 @@
  * "Rate noise density"), a class of IMU found on head-worn devices. Never a stand-in for a sensor: the rate
  * itself is the recording's.
  *
- * Generator: SplitMix64 (Steele, Lea & Flood, OOPSLA 2014) — the same as `test/helpers/splitmix.ts` —
- * with Box–Muller for normal deviates.
+ * Generator: SplitMix64 (`src/math/splitmix.ts`) with Box–Muller for normal deviates.
  */
-const MASK = (1n << 64n) - 1n;
+import { SplitMix64 } from '../../../math/splitmix.js';
 
 export const BMI088_GYRO_NOISE_DENSITY_RADPS_PER_SQRT_HZ = (0.014 * Math.PI) / 180;
 
 export class GyroNoise {
-  #s: bigint;
+  readonly #rng: SplitMix64;
   readonly #sigmaRadps: number;
 
   /** `densityRadpsPerSqrtHz` ≥ 0, `rateHz` > 0, `seed` an integer. */
   constructor(densityRadpsPerSqrtHz: number, rateHz: number, seed: number) {
     if (!(densityRadpsPerSqrtHz >= 0)) throw new Error(`"densityRadpsPerSqrtHz" must be ≥ 0, got ${densityRadpsPerSqrtHz}`);
     if (!(rateHz > 0)) throw new Error(`"rateHz" must be > 0, got ${rateHz}`);
-    this.#s = BigInt(Math.trunc(seed));
+    this.#rng = new SplitMix64(seed);
     this.#sigmaRadps = densityRadpsPerSqrtHz * Math.sqrt(rateHz);
   }
 
@@ -30,19 +29,10 @@ export class GyroNoise {
     return this.#sigmaRadps;
   }
 
-  #uniform(): number {
-    this.#s = (this.#s + 0x9e3779b97f4a7c15n) & MASK;
-    let z = this.#s;
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK;
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK;
-    z ^= z >> 31n;
-    return Number(z >> 11n) / 2 ** 53;
-  }
-
   /** A normal deviate with the per-sample σ, rad/s. */
   next(): number {
-    const u1 = 1 - this.#uniform();
-    const u2 = this.#uniform();
+    const u1 = 1 - this.#rng.uniform();
+    const u2 = this.#rng.uniform();
     return this.#sigmaRadps * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 }
