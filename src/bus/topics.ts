@@ -114,8 +114,12 @@ export interface SampleSkippedEvent {
 
 export interface PoseEvent {
   readonly tNs: RuntimeNs;
-  /** `ahrs`: orientation only (3-DoF); `vio`: 6-DoF from visual-inertial odometry; `predicted`: extrapolated to display time. */
-  readonly source: 'ahrs' | 'vio' | 'predicted';
+  /**
+   * `ahrs`: orientation only (3-DoF); `vio`: 6-DoF from visual-inertial odometry; `tracker`: 6-DoF from an external
+   * tracker (motion capture, or a session's recorded ground truth replayed as one: `karana run --tracker groundtruth`);
+   * `predicted`: extrapolated to display time.
+   */
+  readonly source: 'ahrs' | 'vio' | 'tracker' | 'predicted';
   /** Orientation of the body (IMU) frame in the world frame, Hamilton `[w, x, y, z]`. */
   readonly q_world_body: readonly [number, number, number, number];
   /** 6-DoF sources: position of the body (IMU) origin in the world frame, m. */
@@ -129,6 +133,11 @@ export interface PoseEvent {
   readonly covariance?: readonly number[];
   /** `predicted`: how far ahead of the newest measurement the pose was extrapolated, ns. */
   readonly horizonNs?: number;
+  /**
+   * `predicted`: the body's angular velocity the extrapolation used, rad/s, body frame — so a display can carry
+   * the pose on to its own frame time (`q ⊗ Exp(ω δt)`), as the HUD page does.
+   */
+  readonly omega_body_radps?: readonly [number, number, number];
 }
 
 /** VIO status changes: initialised, tracking lost, recovered (layer 5). */

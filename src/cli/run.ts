@@ -30,6 +30,7 @@ import { metronomeTimer } from '../tick/metronome-timer.js';
 import { setUpRealtime } from '../tick/realtime.js';
 import { listenForPauseKeys } from './pause-keys.js';
 import { StatusLine } from './status.js';
+import { groundTruthPoseSource } from '../runtime/ground-truth.js';
 import { formatSummary } from './summary.js';
 
 export interface RunCommandOptions {
@@ -55,6 +56,8 @@ export interface RunCommandOptions {
   readonly handPose?: boolean;
   /** 6-DoF VIO on the tracking camera (default on; `--no-vio`). */
   readonly vio?: boolean;
+  /** `--tracker groundtruth`: the session's ground truth as an external tracker (`pose.updated` source `tracker`). */
+  readonly tracker?: 'groundtruth';
   /** Orientation filter of layer 5 (default `madgwick`, the skeleton's β 0.1 with ζ bias compensation). */
   readonly filter?: 'madgwick' | 'vqf' | 'mahony' | 'eskf';
   /** `--start <s>`: start this far into the session (replay). */
@@ -139,7 +142,8 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
   const detector = options.detect && session.devices.some((d) => d.device.info.kind === 'camera' && d.device.info.role === 'world') ? await YoloxDetector.load() : null;
   const hasWorld = session.devices.some((d) => d.device.info.kind === 'camera' && d.device.info.role === 'world');
   const hands = options.hands === true && hasWorld ? await HandLandmarker.load({ backend: options.handBackend ?? 'auto', poseGuided: options.handPose !== false }) : null;
-  const anchorsOn = options.anchors !== false && options.vio !== false;
+  const tracker = options.tracker === 'groundtruth' ? await groundTruthTracker(session) : undefined;
+  const anchorsOn = options.anchors !== false && (options.vio !== false || tracker !== undefined);
   const anchorsFile = anchorsOn ? (typeof options.anchors === 'string' ? resolve(options.anchors) : defaultAnchorsFile(session.name, sessionPath)) : undefined;
   const anchors = anchorsFile === undefined ? null : await loadAnchorsForRun(anchorsFile);
   if (anchors?.error != null) log(`karana: ${anchors.error} — starting with no anchors; the file is left as it is until an anchor changes`);
@@ -155,11 +159,12 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     onLayerError: (layer, err) => log(`karana: layer ${layer} step failed (state kept): ${err.stack ?? err.message}`),
     ...(pausable ? { pausedNs: () => controller.pausedNs() } : {}),
     ...(options.vio === false ? { vio: false } : {}),
+    ...(tracker === undefined ? {} : { tracker }),
     anchors: anchors === null ? false : { store: anchors.store, ...(anchorsFile === undefined ? {} : { file: anchorsFile }), script },
   });
   if (script.length > 0 && runtime.anchorsSummary.startsWith('anchors off')) log(`karana: ${script.length} anchor command(s) ignored: ${runtime.anchorsSummary}`);
   const displayProfile = options.displayProfile === undefined ? defaultDisplayProfile(session.devices.map((d) => d.device.info as Parameters<typeof defaultDisplayProfile>[0][number])) : await loadDisplayProfile(resolve(options.displayProfile));
-  const hud = options.hud ? await HudServer.start({ bus: runtime.bus, port: options.port, host: options.host, stats: () => hudStats(runtime, session, options), displayProfile }) : null;
+  const hud = options.hud ? await HudServer.start({ bus: runtime.bus, port: options.port, host: options.host, stats: () => hudStats(runtime, session, options), displayProfile, clockRate: options.speed }) : null;
   if (hud !== null) log(`karana: HUD at ${hud.url} (display: ${displayProfile.name}, ${displayProfile.widthPx}×${displayProfile.heightPx} @ ${displayProfile.refreshHz} Hz)`);
   const kiosk = hud !== null && options.kiosk === true ? launchKiosk({ url: hud.url, profile: displayProfile }) : null;
   void kiosk?.exited.then((r) => {
@@ -228,4 +233,14 @@ function hudStats(runtime: Runtime, session: Session, options: RunCommandOptions
     bus: runtime.bus.stats().map((t) => ({ topic: t.topic, published: t.published, dropped: t.dropped, p99LatencyNs: t.latency.p99Ns })),
     detections: runtime.options.detector === null ? null : { fps: detection.frames / seconds, inferenceP50Ms: runtime.options.detector.stats().inference.p50Ns / 1e6 },
   };
+}
+
+/** `--tracker groundtruth`: the session's ground truth as the tracker; the session is closed when it has none. */
+async function groundTruthTracker(session: Session): Promise<{ name: string; source: Awaited<ReturnType<typeof groundTruthPoseSource>> }> {
+  try {
+    return { name: `${session.name} ground truth`, source: await groundTruthPoseSource(session) };
+  } catch (err) {
+    await session.close();
+    throw new Error(`--tracker groundtruth: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }

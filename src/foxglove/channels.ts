@@ -63,7 +63,7 @@ export interface ChannelOptions {
   readonly busTopics?: readonly TopicName[];
 }
 
-const POSE_SOURCES: readonly PoseEvent['source'][] = ['vio', 'predicted', 'ahrs'];
+const POSE_SOURCES: readonly PoseEvent['source'][] = ['vio', 'predicted', 'ahrs', 'tracker'];
 /** Bus topics with a channel of their own (they get no generic channel). */
 const SPECIALISED: ReadonlySet<TopicName> = new Set(['camera.frame', 'imu.samples', 'pose.updated', 'objects.detected', 'objects.tracked', 'anchors.updated']);
 

@@ -222,12 +222,16 @@ export class HudServer implements HudServerHandle {
 
   /**
    * `pose.updated` of the sources the page latches (`predicted`, `vio`): one small JSON per event, stamped
-   * with the server's epoch ms when observed (`sentMs`), keep-latest per source and client.
+   * with the server's epoch ms and the bus clock when observed (`sentMs`, `busNs`: together they put the pose's
+   * runtime time on the host's clock) and the clock's rate, keep-latest per source and client.
    */
   private onPose(p: PoseEvent): void {
     if (p.source !== 'predicted' && p.source !== 'vio') return;
     this.counters.posesReceived += 1;
-    const message = JSON.stringify({ type: 'pose', source: p.source, tNs: p.tNs, q: p.q_world_body, p: p.p_world_body_m ?? null, horizonNs: p.horizonNs ?? null, sentMs: epochMs() });
+    const message = JSON.stringify({
+      type: 'pose', source: p.source, tNs: p.tNs, q: p.q_world_body, p: p.p_world_body_m ?? null, v: p.v_world_mps ?? null, omega: p.omega_body_radps ?? null, horizonNs: p.horizonNs ?? null,
+      sentMs: epochMs(), busNs: this.options.bus.clockNs(), clockRate: this.options.clockRate ?? 0,
+    });
     this.latestPoses.set(p.source, message);
     for (const c of this.clients.values()) c.offer('pose', message, p.source);
   }

@@ -77,6 +77,12 @@ export interface HudServerOptions {
    * under it), sent in `hello`; default: none (the page shows no display view).
    */
   readonly displayProfile?: DisplayProfile;
+  /**
+   * Runtime ns per host ns of the bus clock: 1 on the real clock at speed 1 (`karana run --speed`), 0 on the
+   * virtual clock (no relation to the host's). Sent with each pose so the display page can carry the latched pose
+   * on to its own frame time (docs/hud.md#late-latching); 0 (the default) turns that off.
+   */
+  readonly clockRate?: number;
 }
 
 /** Message kinds a client is sent; each kind is kept-latest on its own. */

@@ -67,12 +67,12 @@ export interface AnchorsSetup {
 
 /**
  * Anchors for `session`: on its first GRAY8 tracking camera with a calibration (the one the VIO tracks on),
- * only when `vio` runs (anchors need 6-DoF poses). `file`: where changes are saved (folders made on the first
+ * only when `vio` (the VIO or a tracker) runs: anchors need 6-DoF poses, taken from `poseSource`. `file`: where changes are saved (folders made on the first
  * save); none: not persisted.
  */
-export function anchorsSetupFor(session: Session, vio: boolean, store: AnchorStore, file: string | undefined): AnchorsSetup {
+export function anchorsSetupFor(session: Session, vio: boolean, store: AnchorStore, file: string | undefined, poseSource: 'vio' | 'tracker' = 'vio'): AnchorsSetup {
   const off = (why: string): AnchorsSetup => ({ layer: null, handlers: {}, saves: null, summary: `anchors off: ${why}` });
-  if (!vio) return off('they need the 6-DoF VIO, which is off');
+  if (!vio) return off('they need a 6-DoF pose (the VIO or a tracker), and both are off');
   const cam = session.devices.map((d) => d.device.info).find((i): i is CameraInfo => i.kind === 'camera' && i.role === 'tracking' && i.format === 'GRAY8' && i.calibration !== undefined);
   if (cam?.calibration === undefined) return off('no calibrated GRAY8 tracking camera');
   let view;
@@ -85,7 +85,7 @@ export function anchorsSetupFor(session: Session, vio: boolean, store: AnchorSto
     await mkdir(dirname(file), { recursive: true });
     return saveAnchorsWork(payload);
   });
-  const settings: AnchorSettings = { view, cameraId: cam.id, ...(file === undefined ? {} : { file }) };
+  const settings: AnchorSettings = { view, cameraId: cam.id, poseSource, ...(file === undefined ? {} : { file }) };
   const where = file === undefined ? 'not persisted' : `file ${file}`;
   return {
     layer: { settings, store },

@@ -26,6 +26,8 @@ import { AnchorCommandScript, type ScriptedAnchorCommand } from './anchor-script
 import { anchorsSetupFor, type AnchorsSetup } from './anchors.js';
 import { RunCollectors } from './collectors.js';
 import { EventLog } from './event-log.js';
+import type { PoseSource } from '../layers/intelligence/anchors/pose-source.js';
+import type { PredictionSettings } from '../layers/intelligence/prediction/index.js';
 
 export interface RuntimeOptions {
   readonly session: Session;
@@ -53,6 +55,14 @@ export interface RuntimeOptions {
    * send at given times; false: off.
    */
   readonly anchors?: RuntimeAnchorsOptions | false;
+  /**
+   * External 6-DoF tracking (layer 5, `pose.updated` source `tracker`): e.g. the session's ground truth on the
+   * runtime clock (`groundTruthPoseSource`, `karana run --tracker groundtruth`). The prediction and the anchors then
+   * follow it instead of the VIO.
+   */
+  readonly tracker?: { readonly name: string; readonly source: PoseSource };
+  /** Prediction to display time (default `PREDICTION_DEFAULTS`); false: off. */
+  readonly prediction?: PredictionSettings | false;
 }
 
 export interface RuntimeAnchorsOptions {
@@ -105,12 +115,12 @@ export class Runtime {
     const detector = options.detector;
     const vioSetup = options.vio === false ? { handlers: null, summary: 'VIO off (--no-vio)' } : vioWorkFor(session);
     const vioWork = vioSetup.handlers === null ? null : { handlers: vioSetup.handlers };
-    this.vioSummary = vioSetup.summary;
+    this.vioSummary = options.tracker === undefined ? vioSetup.summary : `${vioSetup.summary}; external tracker: ${options.tracker.name} (pose.updated source tracker)`;
     const anchorOptions = options.anchors === false ? null : (options.anchors ?? {});
     this.anchors =
       anchorOptions === null
         ? { layer: null, handlers: {}, saves: null, summary: 'anchors off (--no-anchors)' }
-        : anchorsSetupFor(session, vioWork !== null, anchorOptions.store ?? EMPTY_ANCHOR_STORE, anchorOptions.file);
+        : anchorsSetupFor(session, vioWork !== null || options.tracker !== undefined, anchorOptions.store ?? EMPTY_ANCHOR_STORE, anchorOptions.file, options.tracker === undefined ? 'vio' : 'tracker');
     this.anchorsSummary = this.anchors.summary;
     this.anchorsFile = this.anchors.layer?.settings.file;
     const script = anchorOptions?.script ?? [];
@@ -125,6 +135,8 @@ export class Runtime {
           hands: options.hands !== undefined && options.hands !== null,
           rateHz: Math.min(200, this.tickHz),
           ...(this.anchors.layer === null ? {} : { anchors: this.anchors.layer }),
+          ...(options.tracker === undefined ? {} : { tracker: options.tracker.source }),
+          ...(options.prediction === undefined ? {} : { prediction: options.prediction }),
         }),
         interfaceLayer({ q_body_view: viewFromBody(session), rateHz: Math.min(30, this.tickHz) }),
         servicesLayer({ rateHz: Math.min(1, this.tickHz) }),

@@ -55,7 +55,7 @@ describe('flags', () => {
 describe('channel selection and bad options', () => {
   it('selects by Foxglove or bus topic, and names a pattern that matches nothing', () => {
     const all = foxgloveChannels();
-    expect(selectChannels(all, ['/pose/*', 'objects.*']).map((c) => c.topic)).toEqual(['/pose/vio', '/pose/predicted', '/pose/ahrs', '/objects/detected', '/objects/tracked']);
+    expect(selectChannels(all, ['/pose/*', 'objects.*']).map((c) => c.topic)).toEqual(['/pose/vio', '/pose/predicted', '/pose/ahrs', '/pose/tracker', '/objects/detected', '/objects/tracked']);
     expect(() => selectChannels(all, ['/nope'])).toThrow(/^--record-topics: "\/nope" matches no channel \(channels: \/pose\/vio, /);
     expect(() => foxgloveChannels({ jpegQuality: 0 })).toThrow('"jpegQuality" must be an integer 1–100, got 0');
   });

@@ -9,7 +9,9 @@ import { loadSession, type Session } from '../../hal/session/index.js';
 import type { CameraInfo } from '../../hal/types.js';
 import { defaultDisplayProfile, type DisplayProfile } from '../../src/hud/display-profile.js';
 import { HudServer } from '../../src/hud/server.js';
-import { SampledPoseSource } from '../../src/layers/intelligence/anchors/pose-source.js';
+import type { SampledPoseSource } from '../../src/layers/intelligence/anchors/pose-source.js';
+import { groundTruthPoseSource } from '../../src/runtime/ground-truth.js';
+import type { PredictionSettings } from '../../src/layers/intelligence/prediction/index.js';
 import { madgwickFilter } from '../../src/layers/intelligence/madgwick-filter.js';
 import { YoloxDetector } from '../../src/layers/intelligence/yolox-detector.js';
 import { sampleSessionPath } from '../../src/paths.js';
@@ -27,6 +29,10 @@ export interface RenderEntry {
   poseTNs: number | null;
   poseSentMs: number | null;
   poseRecvMs: number | null;
+  /** `predicted` poses: how far past the newest measurement the pose was extrapolated, ns. */
+  poseHorizonNs: number | null;
+  /** How far the page carried the latched pose on to the frame's paint time (0: not carried), ns. */
+  carryNs: number;
   tabs: Array<{ id: string; u: number; v: number; depthM: number }>;
 }
 
@@ -61,15 +67,23 @@ export interface HudRun {
   close(): Promise<void>;
 }
 
-/** The sample session on the real clock (×`speed`; 0: virtual clock, as fast as it computes), with its HUD on a free port; call `start()` to run. */
-export async function hudRun(options: { speed?: number; vio?: boolean; detect?: boolean; loop?: number } = {}): Promise<{ prepared: Omit<HudRun, 'done'>; start: () => Promise<LoopStats> }> {
+/**
+ * The sample session on the real clock (×`speed`; 0: virtual clock, as fast as it computes), with its HUD on a free port; call `start()` to run.
+ * `tracker`: the sample's ground truth as the external tracker (`pose.updated` source `tracker`); `prediction`: its settings.
+ */
+export async function hudRun(options: { speed?: number; vio?: boolean; tracker?: boolean; prediction?: PredictionSettings; detect?: boolean; loop?: number } = {}): Promise<{ prepared: Omit<HudRun, 'done'>; start: () => Promise<LoopStats> }> {
   const loaded = await loadSession(sampleSessionPath());
   const session = options.loop === undefined ? loaded : applyReplayControls(loaded, { loop: options.loop });
   const detector = options.detect === true ? await YoloxDetector.load() : null;
   const speed = options.speed ?? 1;
-  const runtime = new Runtime({ session, speed, tickHz: 1000, ...(speed > 0 ? { timer: metronomeTimer() } : {}), filter: madgwickFilter(), detector, vio: options.vio ?? false, anchors: options.vio === true ? {} : false });
+  const tracker = options.tracker === true ? { name: 'sample ground truth', source: await groundTruthPoseSource(session) } : undefined;
+  const runtime = new Runtime({
+    session, speed, tickHz: 1000, ...(speed > 0 ? { timer: metronomeTimer() } : {}), filter: madgwickFilter(), detector,
+    vio: options.vio ?? false, anchors: options.vio === true || tracker !== undefined ? {} : false,
+    ...(tracker === undefined ? {} : { tracker }), ...(options.prediction === undefined ? {} : { prediction: options.prediction }),
+  });
   const profile = defaultDisplayProfile(session.devices.map((d) => d.device.info as CameraInfo));
-  const server = await HudServer.start({ bus: runtime.bus, port: 0, stats: () => runStats(runtime, session), displayProfile: profile });
+  const server = await HudServer.start({ bus: runtime.bus, port: 0, stats: () => runStats(runtime, session), displayProfile: profile, clockRate: speed });
   return {
     prepared: {
       session, runtime, server, profile,
@@ -85,13 +99,7 @@ export async function hudRun(options: { speed?: number; vio?: boolean; detect?: 
 }
 
 /** The sample's ground truth (`T_world_body`, EuRoC world frame) on the runtime clock (session ns). */
-export async function groundTruthOnRuntimeClock(session: Session): Promise<SampledPoseSource> {
-  const gt = session.groundTruth;
-  if (gt === undefined) throw new Error('the sample session has no ground truth');
-  const poses = await gt.load();
-  const tNs = Array.from(poses.tNs, (t) => gt.toSessionNs(t));
-  return new SampledPoseSource(tNs, poses.q_world_body, poses.position);
-}
+export const groundTruthOnRuntimeClock = (session: Session): Promise<SampledPoseSource> => groundTruthPoseSource(session);
 
 /** Value at fraction q (0–1) of sorted `values` (nearest rank). */
 export function quantile(values: readonly number[], q: number): number {

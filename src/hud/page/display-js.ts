@@ -21,6 +21,8 @@ var display = {
   ctx: null,
   background: null,
   poses: { predicted: null, vio: null },
+  /** Running mean of a frame's draw start to its paint, ms (for carryPose). */
+  paintDelayMs: 0,
   scene: null,
   rects: [],
   localFocus: null,
@@ -36,6 +38,30 @@ function latchPose() {
   if (pr && pr.p && (!vi || pr.tNs >= vi.tNs)) return pr;
   if (vi) return vi;
   return pr;
+}
+
+/** Longest carry of a latched pose to the frame's time, ns: the prediction's own cap (a stalled runtime must not fling the view). */
+var MAX_CARRY_NS = 100e6;
+
+/**
+ * The latched pose carried on to the time this frame's pixels appear (frame start + the page's own running mean of
+ * draw-to-paint time): q ⊗ Exp(ω δt) with the body rate the prediction used, p + v δt. δt is that time on the
+ * runtime clock (the pose's bus time and host time, the page's clock offset to the server, the clock's rate) minus
+ * the pose's time, capped at ±MAX_CARRY_NS. Returns the pose unchanged (carryNs 0) on the virtual clock, before the
+ * clock offset is known, or for poses without a rate.
+ */
+function carryPose(pose, frameMs) {
+  if (!pose || !pose.omega || !(pose.clockRate > 0) || hud.clock.offsetMs === null || typeof pose.busNs !== 'number') return pose;
+  var photonMs = frameMs + display.paintDelayMs;
+  var nowNs = pose.busNs + (photonMs + hud.clock.offsetMs - pose.sentMs) * 1e6 * pose.clockRate;
+  var dtNs = Math.max(-MAX_CARRY_NS, Math.min(MAX_CARRY_NS, nowNs - pose.tNs));
+  var dt = dtNs * 1e-9, w = pose.omega;
+  var th = Math.sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]) * dt;
+  var s = th > 1e-12 ? Math.sin(th / 2) / (th / dt) : dt / 2;
+  var dq = [Math.cos(th / 2), w[0] * s, w[1] * s, w[2] * s];
+  var p = pose.p;
+  if (p && pose.v) p = [p[0] + pose.v[0] * dt, p[1] + pose.v[1] * dt, p[2] + pose.v[2] * dt];
+  return { source: pose.source, tNs: pose.tNs + dtNs, q: qnormalize(qmul(pose.q, dq)), p: p, sentMs: pose.sentMs, recvMs: pose.recvMs, horizonNs: pose.horizonNs, carryNs: dtNs, latched: pose };
 }
 
 function roundRect(ctx, x, y, w, h, r) {
@@ -142,13 +168,13 @@ function statusText(scene) {
 }
 
 /** Draws one display frame with the latched pose; returns what the render log keeps. */
-function renderDisplay() {
+function renderDisplay(frameMs) {
   var ctx = display.ctx, profile = display.profile, scene = display.scene || {};
   var W = profile.widthPx, H = profile.heightPx;
   var fontPx = Math.max(12, Math.round(W / 48));
   if (display.background) ctx.drawImage(display.background, 0, 0, W, H);
   else { ctx.fillStyle = '#000'; ctx.fillRect(0, 0, W, H); }
-  var pose = latchPose();
+  var pose = carryPose(latchPose(), frameMs);
   var T = pose ? eyePose(pose, display.eye) : null;
   var layout = scene.layout || { elements: [], hidden: [], focusId: null, queuedCards: 0 };
   var focus = display.localFocus || layout.focusId;
@@ -205,13 +231,14 @@ function renderDisplay() {
 /** One display frame: late-latch, draw, then note when its rendering update is over. */
 function displayFrame() {
   var drawStartMs = nowEpochMs();
-  var out = renderDisplay();
+  var out = renderDisplay(drawStartMs);
   var h = display.hooks;
   h.framesRendered += 1;
   var entry = {
     n: h.framesRendered, drawMs: drawStartMs, paintMs: null,
-    poseSource: out.pose ? out.pose.source : null, poseTNs: out.pose ? out.pose.tNs : null,
+    poseSource: out.pose ? out.pose.source : null, poseTNs: out.pose ? (out.pose.latched || out.pose).tNs : null,
     poseSentMs: out.pose ? out.pose.sentMs : null, poseRecvMs: out.pose ? out.pose.recvMs : null,
+    poseHorizonNs: out.pose ? out.pose.horizonNs : null, carryNs: out.pose && out.pose.carryNs ? out.pose.carryNs : 0,
     tabs: out.tabs
   };
   h.last = entry;
@@ -219,7 +246,10 @@ function displayFrame() {
   h.rects = display.rects;
   h.log.push(entry);
   if (h.log.length > RENDER_LOG_MAX) h.log.shift();
-  afterPaint(function () { entry.paintMs = nowEpochMs(); });
+  afterPaint(function () {
+    entry.paintMs = nowEpochMs();
+    display.paintDelayMs += 0.1 * (entry.paintMs - drawStartMs - display.paintDelayMs);
+  });
 }
 
 var paintChannel = new MessageChannel();

@@ -3,7 +3,7 @@
  * tracking by monocular VIO on the tracking camera (`pose.updated` source `vio`, `tracking.state`), the head pose
  * predicted to display time (`pose.updated` source `predicted`), and object detection with multi-object tracking
  * on world-camera frames (`objects.detected`, `objects.tracked`); hands and pinch/point gestures on world frames
- * (`hands.detected`, `gesture.detected`, opt-in); world-locked anchors (`anchor.command` in, `anchor.result` and, per
+ * (`hands.detected`, `gesture.detected`, opt-in); external 6-DoF tracking (`pose.updated` source `tracker`, opt-in); world-locked anchors (`anchor.command` in, `anchor.result` and, per
  * tracking frame, `anchors.updated` out; opt-in, docs/anchors.md). Steps at 200 Hz, the rate of a typical tracking
  * IMU, so the pose follows every batch; the estimators and inference run as edge work and never block a step.
  */
@@ -17,6 +17,8 @@ import { INITIAL_HANDS, handsEmits, stepHands, type HandsState } from './hands/i
 import { INITIAL_ORIENTATION, stepOrientation, type OrientationFilter, type OrientationState } from './orientation.js';
 import { INITIAL_PREDICTION, PREDICTION_DEFAULTS, stepPrediction, type PredictionSettings, type PredictionState } from './prediction/index.js';
 import { INITIAL_VIO, stepVio, type VioStepState } from './vio/index.js';
+import type { PoseSource } from './anchors/pose-source.js';
+import { INITIAL_TRACKER, stepTracker, type TrackerState } from './tracker.js';
 
 export { DETECT_WORK, type DetectOutput } from './detection.js';
 export type { AhrsState, OrientationFilter } from './orientation.js';
@@ -26,6 +28,7 @@ export interface IntelligenceState {
   readonly detection: DetectionState;
   readonly vio: VioStepState;
   readonly prediction: PredictionState;
+  readonly tracker: TrackerState;
   readonly hands: HandsState;
   readonly anchors: AnchorsLayerState;
 }
@@ -47,6 +50,8 @@ export interface IntelligenceLayerOptions {
    * Their pose is the VIO's (`settings.poseSource`, default `vio`), taken from this layer's own step.
    */
   readonly anchors?: { readonly settings: AnchorSettings; readonly store: AnchorStore };
+  /** External 6-DoF tracking (`tracker.ts`): `pose.updated` source `tracker` at the IMU's rate; off when absent. */
+  readonly tracker?: PoseSource;
 }
 
 export function intelligenceLayer(options: IntelligenceLayerOptions): Layer<IntelligenceState> {
@@ -61,7 +66,7 @@ export function intelligenceLayer(options: IntelligenceLayerOptions): Layer<Inte
     rateHz: options.rateHz ?? 200,
     budgetMs: 2,
     subscribes,
-    init: () => ({ orientation: INITIAL_ORIENTATION, detection: INITIAL_DETECTION, vio: INITIAL_VIO, prediction: INITIAL_PREDICTION, hands: INITIAL_HANDS, anchors: initialAnchorsLayer(anchors?.store ?? EMPTY_ANCHOR_STORE) }),
+    init: () => ({ orientation: INITIAL_ORIENTATION, detection: INITIAL_DETECTION, vio: INITIAL_VIO, prediction: INITIAL_PREDICTION, tracker: INITIAL_TRACKER, hands: INITIAL_HANDS, anchors: initialAnchorsLayer(anchors?.store ?? EMPTY_ANCHOR_STORE) }),
     step: (state, inputs, ctx) => {
       const imu: ImuSamplesEvent[] = [];
       const frames: CameraFrameEvent[] = [];
@@ -75,7 +80,8 @@ export function intelligenceLayer(options: IntelligenceLayerOptions): Layer<Inte
       const detection = stepDetection(state.detection, options.detect ? frames : [], inputs.results, { nowNs: ctx.tNs });
       const v = vio ? stepVio(state.vio, imu, frames, inputs.results) : null;
       const h = hands ? stepHands(state.hands, frames, inputs.results, ctx.tNs) : null;
-      const poses: PoseEvent[] = [...(orientation.pose === null ? [] : [orientation.pose]), ...(v?.poses ?? [])];
+      const tracked = options.tracker === undefined ? null : stepTracker(state.tracker, imu, options.tracker);
+      const poses: PoseEvent[] = [...(orientation.pose === null ? [] : [orientation.pose]), ...(v?.poses ?? []), ...(tracked?.poses ?? [])];
       const predicted = prediction === null ? null : stepPrediction(state.prediction, imu, poses, ctx.tNs, prediction);
       const a = anchors === null ? null : stepAnchorsLayer(state.anchors, frames, predicted?.pose == null ? poses : [...poses, predicted.pose], anchorCommands, inputs.results, ctx.tNs, anchors.settings, v?.landmarks ?? null);
       const events: Emit[] = [];
@@ -87,7 +93,7 @@ export function intelligenceLayer(options: IntelligenceLayerOptions): Layer<Inte
       if (h !== null) events.push(...handsEmits(h));
       if (a !== null) events.push(...a.events);
       return {
-        state: { orientation: orientation.state, detection: detection.state, vio: v?.state ?? state.vio, prediction: predicted?.state ?? state.prediction, hands: h?.state ?? state.hands, anchors: a?.state ?? state.anchors },
+        state: { orientation: orientation.state, detection: detection.state, vio: v?.state ?? state.vio, prediction: predicted?.state ?? state.prediction, tracker: tracked?.state ?? state.tracker, hands: h?.state ?? state.hands, anchors: a?.state ?? state.anchors },
         events,
         requests: [...detection.requests, ...(v?.requests ?? []), ...(h?.requests ?? []), ...(a?.requests ?? [])],
       };

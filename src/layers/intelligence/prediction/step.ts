@@ -1,5 +1,5 @@
 /**
- * Layer-5 adapter: turns the newest pose estimate (`pose.updated` from `ahrs` or `vio`) and the gyro
+ * Layer-5 adapter: turns the newest pose estimate (`pose.updated` from `ahrs`, `vio` or `tracker`) and the gyro
  * samples (`imu.samples`) into a pose predicted to display time, published as `pose.updated` with
  * `source: 'predicted'` and `horizonNs`.
  *
@@ -40,7 +40,7 @@ export interface PredictionState {
   /** IMU followed (the first one heard from). */
   readonly deviceId: string | null;
   readonly gyro: GyroWindow;
-  /** Newest non-predicted pose (a `vio` pose is preferred over `ahrs` once one has come). */
+  /** Newest non-predicted pose of the best source heard from (`tracker` over `vio` over `ahrs`). */
   readonly base: PoseEvent | null;
   /** The base orientation carried through the gyro up to `tNs` (so each step integrates only new samples). */
   readonly carried: { readonly q_world_body: Quat; readonly tNs: number } | null;
@@ -51,12 +51,17 @@ export const INITIAL_PREDICTION: PredictionState = Object.freeze({ deviceId: nul
 /** Gyro samples kept: 128 ms at 1 kHz, enough for the α window and a VIO pose that lags a few camera frames. */
 const GYRO_CAPACITY = 128;
 
+/** Preference among base poses: an external tracker over the VIO over the AHRS (the newest pose of the best source wins). */
+const BASE_RANK: Readonly<Record<PoseEvent['source'], number>> = { predicted: -1, ahrs: 0, vio: 1, tracker: 2 };
+
 function newerBase(current: PoseEvent | null, poses: readonly PoseEvent[]): PoseEvent | null {
   let base = current;
   for (const p of poses) {
-    if (p.source === 'predicted') continue;
-    if (base !== null && base.source === 'vio' && p.source !== 'vio') continue;
-    if (base === null || p.tNs >= base.tNs || (p.source === 'vio' && base.source !== 'vio')) base = p;
+    const rank = BASE_RANK[p.source];
+    if (rank < 0) continue;
+    const baseRank = base === null ? -1 : BASE_RANK[base.source];
+    if (rank < baseRank) continue;
+    if (base === null || rank > baseRank || p.tNs >= base.tNs) base = p;
   }
   return base;
 }
@@ -109,7 +114,8 @@ export function stepPrediction(
     rate === undefined ? 0 : horizonNs * 1e-9,
     settings.model,
   );
-  const pose: PoseEvent = { tNs: t0 + horizonNs, source: 'predicted', q_world_body: rotation.q_world_body, horizonNs };
+  const omega = rate === undefined || settings.model === 'hold' ? undefined : rate.omegaRadps;
+  const pose: PoseEvent = { tNs: t0 + horizonNs, source: 'predicted', q_world_body: rotation.q_world_body, horizonNs, ...(omega === undefined ? {} : { omega_body_radps: [omega[0], omega[1], omega[2]] as const }) };
   const p = base.p_world_body_m;
   if (p === undefined) return { state: next, pose };
   const positionHorizonS = Math.min(settings.maxHorizonNs, Math.max(0, t0 + horizonNs - base.tNs)) * 1e-9;
