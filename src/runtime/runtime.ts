@@ -159,6 +159,7 @@ export class Runtime {
 
   /** Replay or run the session to its end (or until {@link stop}); devices are closed afterwards. */
   async run(): Promise<LoopStats> {
+    if (this.clock.mode === 'real') this.clock.start(); // runtime 0 at the run, not at construction
     this.ingest.start();
     try {
       return await this.loop.run();

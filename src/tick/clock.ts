@@ -30,28 +30,43 @@ export class VirtualClock implements RuntimeClock {
 
 export class ScaledClock implements RuntimeClock {
   readonly mode = 'real' as const;
-  readonly originHostNs: bigint;
+  #originHostNs: bigint;
 
   /**
    * @param speed runtime seconds per host second, > 0.
-   * @param leadNs runtime 0 is this far in the host future (time to start the tick thread), ns.
+   * @param leadNs runtime 0 is this far in the host future (time to start the tick thread), ns — from now, and
+   *   again from each {@link start}.
    * @param hostNowNs host monotonic clock (injectable for tests).
    */
   constructor(
     readonly speed = 1,
-    leadNs = 0,
+    private readonly leadNs = 0,
     private readonly hostNowNs: () => bigint = () => process.hrtime.bigint(),
   ) {
     if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`"speed" must be a positive number, got ${speed}`);
-    this.originHostNs = hostNowNs() + BigInt(Math.round(leadNs));
+    this.#originHostNs = hostNowNs() + BigInt(Math.round(leadNs));
+  }
+
+  /** Host monotonic time (ns) at which the runtime clock reads 0. */
+  get originHostNs(): bigint {
+    return this.#originHostNs;
+  }
+
+  /**
+   * Puts runtime 0 `leadNs` after now: called when the run starts, so the time spent between creating the clock
+   * and running (loading models, a browser connecting) is not replayed as a burst of late ticks. Times read before
+   * belong to the old base (the clock steps back by that time).
+   */
+  start(): void {
+    this.#originHostNs = this.hostNowNs() + BigInt(Math.round(this.leadNs));
   }
 
   nowNs(): number {
-    return Number(this.hostNowNs() - this.originHostNs) * this.speed;
+    return Number(this.hostNowNs() - this.#originHostNs) * this.speed;
   }
 
   /** Host monotonic time (ns) at which the runtime clock reads `runtimeNs`. */
   hostNsAt(runtimeNs: number): bigint {
-    return this.originHostNs + BigInt(Math.round(runtimeNs / this.speed));
+    return this.#originHostNs + BigInt(Math.round(runtimeNs / this.speed));
   }
 }

@@ -118,11 +118,14 @@ function drawBox(ctx, e, x, y, w, fontPx, focused) {
 function drawHorizon(ctx, profile, T_world_eye) {
   var fwd = qrot(T_world_eye.q, [0, 0, 1]);
   var yaw = Math.atan2(fwd[1], fwd[0]);
-  var pts = [];
-  for (var a = -80; a <= 80; a += 4) {
+  // Only directions inside the field of view (plus a margin) and points near the canvas: outside it the lens
+  // model means nothing, and a dashed line thousands of pixels long costs software rasterisers tens of ms a frame.
+  var pts = [], W = profile.widthPx, H = profile.heightPx;
+  var half = profile.fovDeg[0] / 2 + 10;
+  for (var a = -half; a <= half + 1e-9; a += half / 20) {
     var t = yaw + a * Math.PI / 180;
     var px = projectWorldDirection(profile, T_world_eye.q, [Math.cos(t), Math.sin(t), 0]);
-    if (px) pts.push(px);
+    if (px && px.u > -W && px.u < 2 * W && px.v > -H && px.v < 2 * H) pts.push(px);
   }
   if (pts.length < 2) return null;
   ctx.save();
