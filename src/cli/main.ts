@@ -19,6 +19,7 @@ import { registerEvalAhrs } from './eval-ahrs.js';
 import { registerEvalVio } from './eval-vio.js';
 import { registerRecordCommand } from './record.js';
 import { addFoxgloveOptions, addRecordBusOptions } from '../foxglove/options.js';
+import { addStudioOptions } from '../foxglove/studio/index.js';
 import { addVoiceOptions } from '../layers/interface/voice/index.js';
 import { addAnchorOptions, addHudOptions, runCommand } from './run.js';
 import { registerTop } from './top.js';
@@ -36,7 +37,7 @@ const program = new Command()
   .description('Kāraṇa Edge: a runtime for AR glasses dev kits')
   .showHelpAfterError();
 
-addVoiceOptions(addHudOptions(addRecordBusOptions(addFoxgloveOptions(addAnchorOptions(program
+addVoiceOptions(addHudOptions(addRecordBusOptions(addStudioOptions(addFoxgloveOptions(addAnchorOptions(program
   .command('run')
   .description('run the runtime on a session (default: the bundled sample of real recordings)')
   .option('--session <path>', 'a session.toml manifest, or a EuRoC/ASL folder (containing mav0/)')
@@ -58,8 +59,8 @@ addVoiceOptions(addHudOptions(addRecordBusOptions(addFoxgloveOptions(addAnchorOp
   .addOption(new Option('--tracker <source>', "external 6-DoF tracking the display and anchors follow instead of the VIO: 'groundtruth' replays the session's ground truth as a motion-capture tracker would (docs/hud.md)").choices(['groundtruth']))
   .option('--hands', 'hands and pinch/point gestures on the world camera (docs/hands.md)')
   .addOption(new Option('--hand-backend <b>', 'TF.js backend for --hands').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
-  .option('--no-hand-pose', 'no pose-guided hand regions for --hands (for egocentric cameras, where no body is in view; docs/hands.md)'))))))
-  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; tickCpus?: number[]; quiet?: boolean; start?: number; loop?: number | boolean; filter: 'madgwick' | 'vqf' | 'mahony' | 'eskf'; vio: boolean; tracker?: 'groundtruth'; hands?: boolean; handBackend: 'auto' | 'tensorflow' | 'wasm' | 'cpu'; handPose: boolean; anchors?: string | false; anchorAt?: string[]; anchorPixel?: string[]; foxglove?: number; foxgloveImages: 'auto' | 'raw' | 'jpeg'; record?: string; recordTopics?: string[]; kiosk?: boolean; displayProfile?: string; voice: string; voiceName: string; espeak: string }) => {
+  .option('--no-hand-pose', 'no pose-guided hand regions for --hands (for egocentric cameras, where no body is in view; docs/hands.md)')))))))
+  .action(async (o: { session?: string; speed: number; hud: boolean; port: number; host: string; report?: string; eventLog?: string; tickHz: number; detect: boolean; rtPriority: number; tickCpus?: number[]; quiet?: boolean; start?: number; loop?: number | boolean; filter: 'madgwick' | 'vqf' | 'mahony' | 'eskf'; vio: boolean; tracker?: 'groundtruth'; hands?: boolean; handBackend: 'auto' | 'tensorflow' | 'wasm' | 'cpu'; handPose: boolean; anchors?: string | false; anchorAt?: string[]; anchorPixel?: string[]; foxglove?: number; studio?: number; foxgloveImages: 'auto' | 'raw' | 'jpeg'; record?: string; recordTopics?: string[]; kiosk?: boolean; displayProfile?: string; voice: string; voiceName: string; espeak: string }) => {
     const { start, loop, ...rest } = o;
     await runCommand({ ...rest, quiet: o.quiet === true, ...(start === undefined ? {} : { startS: start }), ...(loop === undefined ? {} : { loop }) });
   });

@@ -10,6 +10,7 @@ import { applyReplayControls } from '../../hal/replay/controls.js';
 import { loadSession, type Session } from '../../hal/session/index.js';
 import type { ImageMode } from '../foxglove/channels.js';
 import { startFoxgloveBridge } from '../foxglove/server.js';
+import { foxglovePortFor, startStudioForRun } from '../foxglove/studio/index.js';
 import { defaultDisplayProfile, loadDisplayProfile } from '../hud/display-profile.js';
 import { launchKiosk } from '../hud/kiosk.js';
 import { HudServer } from '../hud/server.js';
@@ -75,6 +76,8 @@ export interface RunCommandOptions {
   readonly anchorPixel?: readonly string[];
   /** `--foxglove [port]`: Foxglove live view on this port of `host` (docs/foxglove.md); absent: off. */
   readonly foxglove?: number;
+  /** `--studio [port]`: Foxglove Studio in the browser on the live view (docs/foxglove.md); implies `--foxglove`. */
+  readonly studio?: number;
   /** `--foxglove-images auto|raw|jpeg`: how camera frames go to the live view and the bus recording. */
   readonly foxgloveImages?: ImageMode;
   /** `--record FILE.mcap`: record the bus topics with the live view's schemas (docs/foxglove.md). */
@@ -171,8 +174,18 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     if (typeof r === 'string') log(`karana: kiosk: ${r}`);
   });
   const devices = session.devices.map((d) => d.device.info);
-  const foxglove = options.foxglove === undefined ? null : await startFoxgloveBridge({ bus: runtime.bus, port: options.foxglove, host: options.host, devices, images: options.foxgloveImages ?? 'auto', onError: (e) => log(`karana: foxglove: ${e.message}`) });
+  const foxglovePort = foxglovePortFor(options);
+  const foxglove = foxglovePort === undefined ? null : await startFoxgloveBridge({ bus: runtime.bus, port: foxglovePort, host: options.host, devices, images: options.foxgloveImages ?? 'auto', onError: (e) => log(`karana: foxglove: ${e.message}`) });
   if (foxglove !== null) log(`karana: Foxglove live view at ${foxglove.url} (karana top --url ${foxglove.url})`);
+  // Studio is a convenience: when it cannot start (not installed, port taken) the run goes on with the live view.
+  const studio =
+    foxglove === null || options.studio === undefined
+      ? null
+      : await startStudioForRun({ port: options.studio, host: options.host, foxgloveUrl: foxglove.url, devices, images: options.foxgloveImages ?? 'auto' }).catch((e: unknown) => {
+          log(`karana: Foxglove Studio not started: ${e instanceof Error ? e.message : String(e)}`);
+          return null;
+        });
+  if (studio !== null) log(`karana: Foxglove Studio ${studio.studioVersion} at ${studio.url}`);
   // `runtime.stats` (what `karana top` shows) is published while the live view or a bus recording can carry it.
   const statsPublisher = foxglove === null && options.record === undefined ? null : startStatsPublisher(runtime, { session: { name: session.name, durationNs: session.durationNs }, speed: options.speed });
   const voice = await voiceFromOptions(options, runtime.bus);
@@ -211,6 +224,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunReport>
     realtime?.restore();
     statsPublisher?.stop();
     await voice.voice?.close();
+    await studio?.close();
     await foxglove?.close();
     await recorder?.close().catch(() => undefined); // idempotent; an error was already raised in try
     await hud?.close();
