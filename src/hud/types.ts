@@ -80,7 +80,7 @@ export interface HudServerOptions {
   /**
    * Runtime ns per host ns of the bus clock: 1 on the real clock at speed 1 (`karana run --speed`), 0 on the
    * virtual clock (no relation to the host's). Sent with each pose so the display page can carry the latched pose
-   * on to its own frame time (docs/hud.md#late-latching); 0 (the default) turns that off.
+   * on to its own frame time (docs/hud.md, "Carried to the frame's own time"); 0 (the default) turns that off.
    */
   readonly clockRate?: number;
 }

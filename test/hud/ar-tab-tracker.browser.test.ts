@@ -20,14 +20,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CameraInfo } from '../../hal/types.js';
 import type { PoseEvent } from '../../src/bus/topics.js';
 import { epochMs } from '../../src/hud/page-messages.js';
 import { inverse, projectPoint, transformPoint, type Transform } from '../../src/layers/intelligence/anchors/geometry.js';
-import { cameraPose, createViewCamera } from '../../src/layers/intelligence/anchors/view.js';
+import { cameraPose } from '../../src/layers/intelligence/anchors/view.js';
 import { packageRoot } from '../../src/paths.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { groundTruthOnRuntimeClock, hudRun, pageHooks, quantile } from './display-helpers.js';
+import { cam0View, groundTruthOnRuntimeClock, hudRun, pointOnRay, pageHooks, quantile } from './display-helpers.js';
 
 const ROOT = packageRoot();
 const DEPTH_M = 3.4;
@@ -46,14 +45,11 @@ describe('AR tab with an external tracker, on the real clock, in Chromium', () =
     const { prepared: run, start } = await hudRun({ speed: 1, tracker: true });
     close = run.close;
     const gt = await groundTruthOnRuntimeClock(run.session);
-    const cam0 = run.session.devices.map((d) => d.device.info).find((i): i is CameraInfo => i.kind === 'camera' && i.id === 'cam0');
-    if (cam0?.calibration === undefined) throw new Error('cam0 has no calibration');
-    const view = createViewCamera(cam0.calibration, cam0.widthPx, cam0.heightPx);
+    const view = cam0View(run.session);
     const bus = run.runtime.bus;
     const T0 = gt.poseAt(PLACE_AT_NS);
     if (T0 === undefined) throw new Error('no ground truth at 1 s');
-    const [fx, fy, cx, cy] = view.camera.intrinsics;
-    const X = transformPoint(cameraPose(T0, view), [((ANCHOR_PIXEL[0] - cx) / fx) * DEPTH_M, ((ANCHOR_PIXEL[1] - cy) / fy) * DEPTH_M, DEPTH_M]);
+    const X = pointOnRay(view, T0, ANCHOR_PIXEL, DEPTH_M);
     let created = false;
     const predictedPoses = new Map<number, PoseEvent>();
     bus.observe('pose.updated').subscribe(({ payload: p }) => {

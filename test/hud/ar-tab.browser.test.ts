@@ -20,13 +20,12 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CameraInfo } from '../../hal/types.js';
 import type { PoseEvent } from '../../src/bus/topics.js';
 import { compose, inverse, projectPoint, transformPoint, type Transform } from '../../src/layers/intelligence/anchors/geometry.js';
-import { cameraPose, createViewCamera } from '../../src/layers/intelligence/anchors/view.js';
+import { cameraPose } from '../../src/layers/intelligence/anchors/view.js';
 import { packageRoot } from '../../src/paths.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { groundTruthOnRuntimeClock, hudRun, pageHooks, quantile, type RenderEntry } from './display-helpers.js';
+import { cam0View, groundTruthOnRuntimeClock, hudRun, pointOnRay, pageHooks, quantile, type RenderEntry } from './display-helpers.js';
 
 const ROOT = packageRoot();
 const DEPTH_M = 3.4;
@@ -55,9 +54,7 @@ describe('AR tab on the sample session, in Chromium', () => {
     const { prepared: run, start } = await hudRun({ vio: true, detect: SCREENSHOTS, speed: SPEED });
     close = run.close;
     const gt = await groundTruthOnRuntimeClock(run.session);
-    const cam0 = run.session.devices.map((d) => d.device.info).find((i): i is CameraInfo => i.kind === 'camera' && i.id === 'cam0');
-    if (cam0?.calibration === undefined) throw new Error('cam0 has no calibration');
-    const view = createViewCamera(cam0.calibration, cam0.widthPx, cam0.heightPx);
+    const view = cam0View(run.session);
     const bus = run.runtime.bus;
     const poses = new Map<string, PoseEvent>();
     let placed: { X_gt: [number, number, number]; X_vio: [number, number, number]; tNs: number } | null = null;
@@ -67,9 +64,7 @@ describe('AR tab on the sample session, in Chromium', () => {
       const T_gt_body = gt.poseAt(p.tNs);
       if (T_gt_body === undefined) return;
       const T_vio_gt = compose({ q: p.q_world_body, p: p.p_world_body_m }, inverse(T_gt_body));
-      const [fx, fy, cx, cy] = view.camera.intrinsics;
-      const ray: [number, number, number] = [((ANCHOR_PIXEL[0] - cx) / fx) * DEPTH_M, ((ANCHOR_PIXEL[1] - cy) / fy) * DEPTH_M, DEPTH_M];
-      const X_gt = transformPoint(cameraPose(T_gt_body, view), ray) as [number, number, number];
+      const X_gt = pointOnRay(view, T_gt_body, ANCHOR_PIXEL, DEPTH_M);
       placed = { X_gt, X_vio: transformPoint(T_vio_gt, X_gt) as [number, number, number], tNs: p.tNs };
       bus.publish('anchor.command', { tNs: p.tNs, requestId: 'hud-tab', command: { kind: 'create', p_world_m: placed.X_vio, label: 'HUD tab' } });
     });

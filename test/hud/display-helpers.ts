@@ -11,6 +11,8 @@ import { defaultDisplayProfile, type DisplayProfile } from '../../src/hud/displa
 import { HudServer } from '../../src/hud/server.js';
 import type { SampledPoseSource } from '../../src/layers/intelligence/anchors/pose-source.js';
 import { groundTruthPoseSource } from '../../src/runtime/ground-truth.js';
+import { transformPoint, type Transform } from '../../src/layers/intelligence/anchors/geometry.js';
+import { cameraPose, createViewCamera, type ViewCamera } from '../../src/layers/intelligence/anchors/view.js';
 import type { PredictionSettings } from '../../src/layers/intelligence/prediction/index.js';
 import { madgwickFilter } from '../../src/layers/intelligence/madgwick-filter.js';
 import { YoloxDetector } from '../../src/layers/intelligence/yolox-detector.js';
@@ -100,6 +102,20 @@ export async function hudRun(options: { speed?: number; vio?: boolean; tracker?:
 
 /** The sample's ground truth (`T_world_body`, EuRoC world frame) on the runtime clock (session ns). */
 export const groundTruthOnRuntimeClock = (session: Session): Promise<SampledPoseSource> => groundTruthPoseSource(session);
+
+/** The view of the sample's tracking camera cam0 (its calibration and mounting): the display profile's projection. */
+export function cam0View(session: Session): ViewCamera {
+  const cam0 = session.devices.map((d) => d.device.info).find((i): i is CameraInfo => i.kind === 'camera' && i.id === 'cam0');
+  if (cam0?.calibration === undefined) throw new Error('cam0 has no calibration');
+  return createViewCamera(cam0.calibration, cam0.widthPx, cam0.heightPx);
+}
+
+/** The world point `depthM` deep (along the optical axis, m) on the ray of undistorted `pixel` of `view`, with the body at `T_world_body`. */
+export function pointOnRay(view: ViewCamera, T_world_body: Transform, pixel: readonly [number, number], depthM: number): [number, number, number] {
+  const [fx, fy, cx, cy] = view.camera.intrinsics;
+  const p = transformPoint(cameraPose(T_world_body, view), [((pixel[0] - cx) / fx) * depthM, ((pixel[1] - cy) / fy) * depthM, depthM]);
+  return [p[0], p[1], p[2]];
+}
 
 /** Value at fraction q (0–1) of sorted `values` (nearest rank). */
 export function quantile(values: readonly number[], q: number): number {

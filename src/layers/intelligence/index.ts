@@ -3,8 +3,9 @@
  * tracking by monocular VIO on the tracking camera (`pose.updated` source `vio`, `tracking.state`), the head pose
  * predicted to display time (`pose.updated` source `predicted`), and object detection with multi-object tracking
  * on world-camera frames (`objects.detected`, `objects.tracked`); hands and pinch/point gestures on world frames
- * (`hands.detected`, `gesture.detected`, opt-in); external 6-DoF tracking (`pose.updated` source `tracker`, opt-in); world-locked anchors (`anchor.command` in, `anchor.result` and, per
- * tracking frame, `anchors.updated` out; opt-in, docs/anchors.md). Steps at 200 Hz, the rate of a typical tracking
+ * (`hands.detected`, `gesture.detected`, opt-in); external 6-DoF tracking (`pose.updated` source `tracker`,
+ * opt-in); world-locked anchors (`anchor.command` in, `anchor.result` and, per tracking frame, `anchors.updated`
+ * out; opt-in, docs/anchors.md). Steps at 200 Hz, the rate of a typical tracking
  * IMU, so the pose follows every batch; the estimators and inference run as edge work and never block a step.
  */
 import type { Emit } from '../../bus/bus.js';
