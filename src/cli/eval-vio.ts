@@ -6,6 +6,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { runVioOnEuroc } from '../eval/vio/euroc-run.js';
 import { evaluateRun, formatReport, type VioEvalReport } from '../eval/vio/report.js';
+import { ProgressLine } from '../record/progress.js';
 
 export interface EvalVioOptions {
   readonly session: string;
@@ -15,7 +16,13 @@ export interface EvalVioOptions {
 
 /** Runs and scores; prints text or one JSON object; returns the report. */
 export async function evalVioCommand(options: EvalVioOptions): Promise<VioEvalReport> {
-  const run = await runVioOnEuroc(options.session, { maxFrames: options.maxFrames });
+  // A bar on a terminal (nothing in a pipe or with --json): the frames go by at ≈ 10× real time on one core.
+  let bar: ProgressLine | null = null;
+  const onProgress = (done: number, total: number): void => {
+    bar ??= new ProgressLine(process.stderr, { label: 'karana eval vio', total, unit: 'frames' });
+    bar.update(done);
+  };
+  const run = await runVioOnEuroc(options.session, { maxFrames: options.maxFrames, ...(options.json ? {} : { onProgress }) }).finally(() => bar?.finish());
   const report = evaluateRun(run);
   process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
   return report;

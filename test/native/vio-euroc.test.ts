@@ -49,9 +49,11 @@ describe.skipIf(!HAS_SHARED_DATA)('Vio on the EuRoC MH_01 excerpt', () => {
     expect(e.ateSe3RmseM).toBeLessThanOrEqual(0.1);
   }, 120_000);
 
-  it('is deterministic: a second run gives the same trajectory', async () => {
-    const again = await runVioOnEuroc(SESSION, { maxFrames: 120 });
+  it('is deterministic: a second run gives the same trajectory; progress is reported per frame against the frames it will take', async () => {
+    const progress: Array<[number, number]> = [];
+    const again = await runVioOnEuroc(SESSION, { maxFrames: 120, onProgress: (done, total) => progress.push([done, total]) });
     expect(Array.from(again.estimate.position)).toEqual(Array.from(run.estimate.position.subarray(0, again.estimate.position.length)));
+    expect(progress).toEqual(Array.from({ length: 120 }, (_, i) => [i + 1, 120]));
   }, 120_000);
 });
 

@@ -29,6 +29,8 @@ export interface VioRunOptions {
   readonly vio?: Partial<VioOptions>;
   /** Frames `[from, to)` (0-based) replaced by black ones: a covered lens, to exercise loss and recovery. */
   readonly blankFrames?: readonly [number, number];
+  /** Called after each frame with the frames done and the frames the run will take (for a progress bar). */
+  readonly onProgress?: (framesDone: number, framesTotal: number) => void;
 }
 
 export interface VioRun {
@@ -123,6 +125,7 @@ export async function runVioOnEuroc(dir: string, options: VioRunOptions = {}): P
     let first = NaN;
     let last = NaN;
     const max = options.maxFrames ?? 0;
+    const total = max > 0 ? Math.min(max, camera.frameCount) : camera.frameCount;
     const prefetch = options.prefetch ?? 16;
     for (;;) {
       const batch = await Promise.all(Array.from({ length: prefetch }, () => camera.read()));
@@ -141,6 +144,7 @@ export async function runVioOnEuroc(dir: string, options: VioRunOptions = {}): P
         const c = process.cpuUsage(c0);
         cpu.push((c.user + c.system) / 1000);
         frames++;
+        options.onProgress?.(frames, total);
         if (Number.isNaN(first)) first = t;
         last = t;
         if (r.state === 'tracking') {
