@@ -7,7 +7,7 @@
  * Field rules: surrounding whitespace is trimmed; a field wrapped in double quotes is unwrapped (`"78"` →
  * `78`, `""` inside → `"`), which covers traces that quote every number. Quoted fields therefore cannot hold
  * the delimiter or a line break (sensor recordings never need them). Lines are separated by `\n` or `\r\n`;
- * blank lines and lines whose first field starts with `#` (the EuRoC header) are skipped.
+ * blank lines and lines whose first field starts with `#` as written, unquoted (the EuRoC header), are skipped.
  */
 import { pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
@@ -45,7 +45,8 @@ export async function* csvRows(input: Readable, options: CsvRowsOptions = {}): A
     for await (const record of parser as AsyncIterable<string[]>) {
       line += 1;
       const fields = record.map(cleanField);
-      if (fields.every((f) => f === '') || fields[0]?.startsWith('#') === true) continue;
+      // A comment starts with `#` as written: `"#",1403…` is a damaged data row (an error), not a comment.
+      if (fields.every((f) => f === '') || record[0]?.trim().startsWith('#') === true) continue;
       yield { line, fields };
     }
   } finally {

@@ -157,7 +157,8 @@ describe('CSV row reading under random input', () => {
         expect(stamps.length - others.length + errorLines.length).toBe(skipped ? 0 : 1);
         expect(errorLines.every((line) => line === index + 1)).toBe(true);
       }),
-      { numRuns: 200 },
+      // Pinned: a quoted "#" starts a damaged data row, not a comment (found by a random seed in CI).
+      { numRuns: 200, examples: [[1, 0, '"#",']] },
     );
   });
 });
