@@ -32,6 +32,7 @@ import { setUpRealtime } from '../tick/realtime.js';
 import { listenForPauseKeys } from './pause-keys.js';
 import { StatusLine } from './status.js';
 import { groundTruthPoseSource } from '../runtime/ground-truth.js';
+import type { PoseSource } from '../layers/intelligence/anchors/pose-source.js';
 import { formatSummary } from './summary.js';
 
 export interface RunCommandOptions {
@@ -250,7 +251,7 @@ function hudStats(runtime: Runtime, session: Session, options: RunCommandOptions
 }
 
 /** `--tracker groundtruth`: the session's ground truth as the tracker; the session is closed when it has none. */
-async function groundTruthTracker(session: Session): Promise<{ name: string; source: Awaited<ReturnType<typeof groundTruthPoseSource>> }> {
+async function groundTruthTracker(session: Session): Promise<{ name: string; source: PoseSource }> {
   try {
     return { name: `${session.name} ground truth`, source: await groundTruthPoseSource(session) };
   } catch (err) {

@@ -25,8 +25,9 @@ import { epochMs } from '../../src/hud/page-messages.js';
 import { inverse, projectPoint, transformPoint, type Transform } from '../../src/layers/intelligence/anchors/geometry.js';
 import { cameraPose } from '../../src/layers/intelligence/anchors/view.js';
 import { packageRoot } from '../../src/paths.js';
+import { groundTruthPoseSource } from '../../src/runtime/ground-truth.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { cam0View, groundTruthOnRuntimeClock, hudRun, pointOnRay, pageHooks, quantile } from './display-helpers.js';
+import { cam0View, hudRun, pointOnRay, pageHooks, quantile } from './display-helpers.js';
 
 const ROOT = packageRoot();
 const DEPTH_M = 3.4;
@@ -44,7 +45,7 @@ describe('AR tab with an external tracker, on the real clock, in Chromium', () =
     browser = await launchChromium();
     const { prepared: run, start } = await hudRun({ speed: 1, tracker: true });
     close = run.close;
-    const gt = await groundTruthOnRuntimeClock(run.session);
+    const gt = await groundTruthPoseSource(run.session);
     const view = cam0View(run.session);
     const bus = run.runtime.bus;
     const T0 = gt.poseAt(PLACE_AT_NS);
@@ -84,7 +85,6 @@ describe('AR tab with an external tracker, on the real clock, in Chromium', () =
     const carriedMs: number[] = [];
     const project = (T: Transform | undefined): readonly [number, number] | undefined => (T === undefined ? undefined : projectPoint(view.camera, transformPoint(inverse(cameraPose(T, view)), X)));
     const distance = (a: readonly [number, number] | undefined, b: readonly [number, number]): number | undefined => (a === undefined ? undefined : Math.hypot(a[0] - b[0], a[1] - b[1]));
-    const push = (to: number[], d: number | undefined): void => void (d === undefined ? undefined : to.push(d));
     for (const e of hooks.display?.log ?? []) {
       const tab = e.tabs.find((t) => t.id === 'tab-shelf');
       if (tab === undefined || e.paintMs === null || e.poseTNs === null || e.poseSource !== 'predicted') continue;
@@ -94,8 +94,10 @@ describe('AR tab with an external tracker, on the real clock, in Chromium', () =
       // the page's pixel; the latched predicted pose drawn as it came (no carry); the tracker pose the prediction started from
       drawn.push(Math.hypot(tab.u - truth[0], tab.v - truth[1]));
       const pose = predictedPoses.get(e.poseTNs);
-      push(latched, distance(project(pose?.p_world_body_m === undefined ? undefined : { q: pose.q_world_body, p: pose.p_world_body_m }), truth));
-      push(unpredicted, distance(project(gt.poseAt(e.poseTNs - (e.poseHorizonNs ?? 0))), truth));
+      const asLatched = distance(project(pose?.p_world_body_m === undefined ? undefined : { q: pose.q_world_body, p: pose.p_world_body_m }), truth);
+      const asUnpredicted = distance(project(gt.poseAt(e.poseTNs - (e.poseHorizonNs ?? 0))), truth);
+      if (asLatched !== undefined) latched.push(asLatched);
+      if (asUnpredicted !== undefined) unpredicted.push(asUnpredicted);
       carriedMs.push(e.carryNs / 1e6);
     }
     const px = (v: number[]): { p50: number; p95: number; max: number } => ({ p50: quantile(v, 0.5), p95: quantile(v, 0.95), max: Math.max(...v) });

@@ -24,8 +24,9 @@ import type { PoseEvent } from '../../src/bus/topics.js';
 import { compose, inverse, projectPoint, transformPoint, type Transform } from '../../src/layers/intelligence/anchors/geometry.js';
 import { cameraPose } from '../../src/layers/intelligence/anchors/view.js';
 import { packageRoot } from '../../src/paths.js';
+import { groundTruthPoseSource } from '../../src/runtime/ground-truth.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { cam0View, groundTruthOnRuntimeClock, hudRun, pointOnRay, pageHooks, quantile, type RenderEntry } from './display-helpers.js';
+import { cam0View, hudRun, pointOnRay, pageHooks, quantile, type RenderEntry } from './display-helpers.js';
 
 const ROOT = packageRoot();
 const DEPTH_M = 3.4;
@@ -53,7 +54,7 @@ describe('AR tab on the sample session, in Chromium', () => {
     browser = await launchChromium();
     const { prepared: run, start } = await hudRun({ vio: true, detect: SCREENSHOTS, speed: SPEED });
     close = run.close;
-    const gt = await groundTruthOnRuntimeClock(run.session);
+    const gt = await groundTruthPoseSource(run.session);
     const view = cam0View(run.session);
     const bus = run.runtime.bus;
     const poses = new Map<string, PoseEvent>();

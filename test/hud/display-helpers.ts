@@ -1,7 +1,7 @@
 /**
  * Helpers for the display-view browser tests: the sample session run by the real runtime on the real clock
  * with its HUD server (display profile: the tracking camera cam0, the laptop default), the page's hooks,
- * and the ground truth of the sample on the runtime clock.
+ * cam0's view and points on its rays.
  */
 import type { Page } from 'playwright-core';
 import { applyReplayControls } from '../../hal/replay/controls.js';
@@ -9,7 +9,6 @@ import { loadSession, type Session } from '../../hal/session/index.js';
 import type { CameraInfo } from '../../hal/types.js';
 import { defaultDisplayProfile, type DisplayProfile } from '../../src/hud/display-profile.js';
 import { HudServer } from '../../src/hud/server.js';
-import type { SampledPoseSource } from '../../src/layers/intelligence/anchors/pose-source.js';
 import { groundTruthPoseSource } from '../../src/runtime/ground-truth.js';
 import { transformPoint, type Transform } from '../../src/layers/intelligence/anchors/geometry.js';
 import { cameraPose, createViewCamera, type ViewCamera } from '../../src/layers/intelligence/anchors/view.js';
@@ -99,9 +98,6 @@ export async function hudRun(options: { speed?: number; vio?: boolean; tracker?:
     start: () => runtime.run(),
   };
 }
-
-/** The sample's ground truth (`T_world_body`, EuRoC world frame) on the runtime clock (session ns). */
-export const groundTruthOnRuntimeClock = (session: Session): Promise<SampledPoseSource> => groundTruthPoseSource(session);
 
 /** The view of the sample's tracking camera cam0 (its calibration and mounting): the display profile's projection. */
 export function cam0View(session: Session): ViewCamera {

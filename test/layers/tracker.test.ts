@@ -57,6 +57,7 @@ describe('external tracker stage', () => {
     const b = gt.poseAt(p.tNs + 25e6)?.p ?? [0, 0, 0];
     const v = [0, 1, 2].map((k) => ((b[k] as number) - (a[k] as number)) / 0.05);
     expect(Math.hypot(...v)).toBeGreaterThan(0.05);
+    expect(p.v_world_mps).toHaveLength(3);
     p.v_world_mps?.forEach((x, k) => expect(x).toBeCloseTo(v[k] as number, 1));
   });
 
